@@ -1,0 +1,210 @@
+// The one contract between the renderer and the main process. Every channel has a zod
+// input schema (checked at run time by the handler map) and an output type; every
+// pushed event has a payload type. Preload, web bridge, handlers and CLI all type-check
+// against this file. No I/O here.
+import { z } from 'zod';
+import {
+  type CellValue,
+  type ColumnInfo,
+  cellValueSchema,
+  columnTypeSchema,
+  type ExportResult,
+  type ImportResult,
+  idSchema,
+  type JobInfo,
+  type JobProgress,
+  type RowData,
+  type TableInfo,
+  viewSchema,
+} from './model';
+
+const name = z.string().trim().min(1, 'a name is required').max(120);
+const fileId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a file id');
+
+export const importMappingSchema = z.object({
+  /** 0-based index of the source column */
+  source: z.number().int().min(0).max(10_000),
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('column'), columnId: idSchema }),
+    z.object({ kind: z.literal('new'), name, type: columnTypeSchema }),
+    z.object({ kind: z.literal('skip') }),
+  ]),
+});
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+export const importSourceOptionsSchema = z.object({
+  fileId,
+  /** XLSX: which sheet (default the first) */
+  sheet: z.string().max(200).optional(),
+  /** CSV: override detection */
+  delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+  hasHeader: z.boolean().default(true),
+});
+export type ImportSourceOptions = z.infer<typeof importSourceOptionsSchema>;
+
+export const importStartSchema = importSourceOptionsSchema.extend({
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('existing'), tableId: idSchema }),
+    z.object({ kind: z.literal('new'), name }),
+  ]),
+  mapping: z.array(importMappingSchema).min(1).max(2_000),
+  /** Source column whose value identifies a row; duplicates are skipped or merged. */
+  key: z.object({ source: z.number().int().min(0), onDuplicate: z.enum(['skip', 'merge']) }).nullish(),
+});
+export type ImportStartInput = z.infer<typeof importStartSchema>;
+
+export interface ImportPreview {
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  sizeBytes: number;
+  sheets: string[];
+  sheet: string | null;
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string[];
+  sample: string[][];
+  guessedTypes: z.infer<typeof columnTypeSchema>[];
+  problems: { line: number; reason: string }[];
+}
+
+export interface FileRef {
+  fileId: string;
+  name: string;
+  size: number;
+}
+
+export const exportStartSchema = z.object({
+  view: viewSchema,
+  columnIds: z.array(idSchema).min(1).max(2_000),
+  format: z.enum(['csv', 'xlsx']),
+  /** Prefix cells starting with = + - @ tab or CR so spreadsheets never run them. */
+  neutraliseFormulas: z.boolean().default(true),
+  /** Electron and CLI: a path chosen by the user in a save dialog. */
+  destinationId: fileId.optional(),
+  fileName: z.string().trim().min(1).max(200).optional(),
+});
+export type ExportStartInput = z.infer<typeof exportStartSchema>;
+
+export const rowSelectionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ids'), ids: z.array(idSchema).min(1).max(1_000_000) }),
+  /** "select all in filter": every row of the view except the ones unticked */
+  z.object({ kind: z.literal('view'), view: viewSchema, exceptIds: z.array(idSchema).max(1_000_000).default([]) }),
+]);
+export type RowSelection = z.infer<typeof rowSelectionSchema>;
+
+export interface AppInfo {
+  version: string;
+  shell: 'electron' | 'web' | 'cli';
+  workbookPath: string;
+  /** Electron has native open/save dialogs; the web shell uploads and downloads. */
+  nativeDialogs: boolean;
+}
+
+const empty = z.object({}).strict().default({});
+
+/** Every channel: its input schema and (phantom) output type. */
+export const channels = {
+  'app/info': { input: empty, output: {} as AppInfo },
+  'tables/list': { input: empty, output: [] as TableInfo[] },
+  'tables/get': { input: z.object({ tableId: idSchema }), output: {} as TableInfo },
+  'tables/create': { input: z.object({ name }), output: {} as TableInfo },
+  'tables/rename': { input: z.object({ tableId: idSchema, name }), output: {} as TableInfo },
+  'tables/delete': { input: z.object({ tableId: idSchema }), output: {} as { deleted: true } },
+
+  'columns/add': {
+    input: z.object({ tableId: idSchema, name, type: columnTypeSchema }),
+    output: {} as ColumnInfo,
+  },
+  'columns/update': {
+    input: z.object({
+      columnId: idSchema,
+      name: name.optional(),
+      type: columnTypeSchema.optional(),
+      hidden: z.boolean().optional(),
+      width: z.number().int().min(20).max(2_000).nullable().optional(),
+    }),
+    output: {} as { column: ColumnInfo; unconverted: number },
+  },
+  'columns/reorder': {
+    input: z.object({ tableId: idSchema, columnIds: z.array(idSchema).min(1).max(2_000) }),
+    output: {} as TableInfo,
+  },
+  'columns/delete': { input: z.object({ columnId: idSchema }), output: {} as { deleted: true } },
+
+  'rows/block': {
+    input: z.object({
+      view: viewSchema,
+      start: z.number().int().min(0),
+      end: z.number().int().min(0),
+    }),
+    output: {} as { rows: RowData[]; rowCount: number },
+  },
+  'rows/count': { input: z.object({ view: viewSchema }), output: {} as { rowCount: number } },
+  'rows/update-cell': {
+    input: z.object({ tableId: idSchema, rowId: idSchema, columnId: idSchema, value: cellValueSchema }),
+    output: {} as { row: RowData },
+  },
+  'rows/insert': {
+    input: z.object({
+      tableId: idSchema,
+      values: z.record(z.string().regex(/^c\d+$/), cellValueSchema).default({}),
+    }),
+    output: {} as { row: RowData },
+  },
+  'rows/delete': {
+    input: z.object({ tableId: idSchema, selection: rowSelectionSchema }),
+    output: {} as { deleted: number },
+  },
+
+  /** Electron only: the native open dialog. The web shell uploads instead. */
+  'files/pick-import': { input: empty, output: {} as FileRef | null },
+  /** Electron only: a path dropped on the window, resolved by the preload. */
+  'files/register-drop': { input: z.object({ path: z.string().min(1).max(4_096) }), output: {} as FileRef },
+  /** Electron only: the native save dialog; returns a destination id for export/start. */
+  'files/pick-export': {
+    input: z.object({ fileName: z.string().min(1).max(200) }),
+    output: {} as { destinationId: string; fileName: string } | null,
+  },
+
+  'import/preview': { input: importSourceOptionsSchema, output: {} as ImportPreview },
+  'import/start': { input: importStartSchema, output: {} as { jobId: string } },
+  'export/start': { input: exportStartSchema, output: {} as { jobId: string } },
+  'jobs/list': { input: empty, output: [] as JobInfo[] },
+  'jobs/cancel': { input: z.object({ jobId: z.string().min(1).max(64) }), output: {} as { cancelled: boolean } },
+
+  'shell/open-external': { input: z.object({ url: z.string().url().max(4_096) }), output: {} as { opened: boolean } },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ChannelInput<C extends Channel> = z.input<(typeof channels)[C]['input']>;
+export type ChannelParsedInput<C extends Channel> = z.output<(typeof channels)[C]['input']>;
+export type ChannelOutput<C extends Channel> = (typeof channels)[C]['output'];
+
+export const CHANNELS = Object.keys(channels) as Channel[];
+export const isChannel = (value: unknown): value is Channel =>
+  typeof value === 'string' && Object.hasOwn(channels, value);
+
+/** Events pushed from main to the renderer. */
+export interface ServerEvents {
+  'job/progress': JobProgress;
+  'job/finished': JobInfo;
+  'tables/changed': { tableId: number | null; what: 'rows' | 'columns' | 'tables' };
+}
+export type EventName = keyof ServerEvents;
+export const EVENT_NAMES: EventName[] = ['job/progress', 'job/finished', 'tables/changed'];
+
+/** What the preload (Electron) or the web bridge (browser) exposes as window.rowsmith. */
+export interface RowsmithBridge {
+  invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  on<E extends EventName>(event: E, listener: (payload: ServerEvents[E]) => void): () => void;
+  /** Electron: the path of a dropped File (via webUtils). Web: uploads it and returns its ref. */
+  fileFromDrop(file: File): Promise<FileRef>;
+  /** Web shell only: upload a picked file. */
+  upload?(file: File, onProgress?: (sent: number, total: number) => void): Promise<FileRef>;
+  /** Web shell only: URL to download an export. */
+  downloadUrl?(downloadId: string): string;
+  readonly shell: 'electron' | 'web';
+}
+
+export type { CellValue, ExportResult, ImportResult };
