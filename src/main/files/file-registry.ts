@@ -2,7 +2,7 @@
 // for the user (exports to download) are referred to by random ids, so no caller ever
 // passes a raw path through the contract. Ids are unguessable and expire with the process.
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileRef } from '@shared/api';
 import { AppError } from '@shared/errors';
@@ -45,5 +45,14 @@ export class FileRegistry {
 
   toRef(file: RegisteredFile): FileRef {
     return { fileId: file.fileId, name: file.name, size: file.size };
+  }
+
+  /** Deletes the files the app made for the user's session (uploads, web downloads). */
+  clearTemporary(): void {
+    for (const [fileId, file] of this.files) {
+      if (!file.temporary) continue;
+      rmSync(file.path, { force: true });
+      this.files.delete(fileId);
+    }
   }
 }

@@ -1,0 +1,149 @@
+// The implementation behind every contract channel: thin calls into the services.
+// Input arrives already validated by createHandlerMap; paths never come from the
+// renderer except a dropped file in Electron, which is checked here.
+import { mkdtempSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { AppError } from '@shared/errors';
+import type { ExportResult } from '@shared/model';
+import { assertSafeExternalUrl } from '../files/safe-url';
+import { previewTableSource } from '../import/source';
+import type { HandlerImpl } from '../ipc/handler-map';
+import type { AppOptions, Services } from './create-app';
+
+const IMPORTABLE = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
+
+export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
+  const { platform } = opts;
+  return {
+    'app/info': async () => ({
+      version: opts.version,
+      shell: platform.shell,
+      workbookPath: s.workbook.path,
+      nativeDialogs: Boolean(platform.pickImportFile),
+    }),
+
+    'tables/list': () => s.tables.list(),
+    'tables/get': ({ tableId }) => s.tables.get(tableId),
+    'tables/create': ({ name }) => s.tables.create(name),
+    'tables/rename': ({ tableId, name }) => s.tables.rename(tableId, name),
+    'tables/delete': async ({ tableId }) => {
+      await s.tables.delete(tableId);
+      return { deleted: true };
+    },
+
+    'columns/add': ({ tableId, name, type }) => s.tables.addColumn(tableId, name, type),
+    'columns/update': ({ columnId, ...patch }) => s.tables.updateColumn(columnId, patch),
+    'columns/reorder': ({ tableId, columnIds }) => s.tables.reorder(tableId, columnIds),
+    'columns/delete': async ({ columnId }) => {
+      await s.tables.deleteColumn(columnId);
+      return { deleted: true };
+    },
+
+    'rows/block': ({ view, start, end }) => s.rows.block(view, start, end),
+    'rows/count': async ({ view }) => ({ rowCount: await s.rows.count(view) }),
+    'rows/update-cell': async ({ tableId, rowId, columnId, value }) => ({
+      row: await s.rows.updateCell(tableId, rowId, columnId, value),
+    }),
+    'rows/insert': async ({ tableId, values }) => ({ row: await s.rows.insert(tableId, values) }),
+    'rows/delete': async ({ tableId, selection }) => ({ deleted: await s.rows.delete(tableId, selection) }),
+
+    'files/pick-import': async () => {
+      if (!platform.pickImportFile) throw new AppError('not_available', 'Choose a file with the upload button instead.');
+      const path = await platform.pickImportFile();
+      return path ? s.files.toRef(s.files.register(checkImportable(path), 'import')) : null;
+    },
+    'files/register-drop': async ({ path }) => {
+      if (platform.shell !== 'electron') throw new AppError('not_available', 'Dropped paths are only accepted from the desktop app.');
+      return s.files.toRef(s.files.register(checkImportable(path), 'import'));
+    },
+    'files/pick-export': async ({ fileName }) => {
+      if (!platform.pickExportPath) throw new AppError('not_available', 'This shell downloads exports instead.');
+      const path = await platform.pickExportPath(fileName);
+      if (!path) return null;
+      const file = s.files.register(path, 'export-destination');
+      return { destinationId: file.fileId, fileName: basename(path) };
+    },
+
+    'import/preview': async (input) => {
+      const file = s.files.get(input.fileId, 'import');
+      const preview = await previewTableSource(file.path, { ...input, fileName: file.name, sampleRows: 20 });
+      const { source } = preview;
+      return {
+        fileName: file.name,
+        format: source.format,
+        sizeBytes: source.sizeBytes,
+        sheets: source.sheets,
+        sheet: source.sheet,
+        encoding: source.encoding,
+        delimiter: source.delimiter,
+        headers: source.headers,
+        sample: preview.sample,
+        guessedTypes: preview.guessedTypes,
+        problems: preview.problems,
+      };
+    },
+    'import/start': async ({ fileId, ...request }) => {
+      const file = s.files.get(fileId, 'import');
+      const title = `Import ${file.name}`;
+      const jobId = s.jobs.start('import', title, (ctx) =>
+        s.imports.run(
+          { ...request, path: file.path, fileName: file.name },
+          {
+            signal: ctx.signal,
+            onProgress: (p) => ctx.progress({ phase: 'importing', unit: 'bytes', ...p }),
+          },
+        ),
+      );
+      return { jobId };
+    },
+
+    'export/start': async ({ destinationId, fileName, ...request }) => {
+      const table = await s.tables.get(request.view.tableId);
+      const name = safeFileName(fileName ?? `${table.name}.${request.format}`, request.format);
+      // Electron: the path picked in the save dialog. Web: a private folder, then a download.
+      const path = destinationId
+        ? s.files.get(destinationId, 'export-destination').path
+        : join(mkdtempSync(join(s.dirs.downloads, 'x-')), name);
+      const jobId = s.jobs.start('export', `Export ${name}`, async (ctx): Promise<ExportResult> => {
+        const { rows } = await s.exports.run(
+          { ...request, path },
+          { signal: ctx.signal, onProgress: (p) => ctx.progress({ phase: 'exporting', unit: 'rows', ...p }) },
+        );
+        if (destinationId) return { rows, fileName: basename(path), path, downloadId: null };
+        const download = s.files.register(path, 'download', { name, temporary: true });
+        return { rows, fileName: name, path: null, downloadId: download.fileId };
+      });
+      return { jobId };
+    },
+
+    'jobs/list': async () => s.jobs.list(),
+    'jobs/cancel': async ({ jobId }) => ({ cancelled: s.jobs.cancel(jobId) }),
+
+    'shell/open-external': async ({ url }) => {
+      const safe = assertSafeExternalUrl(url);
+      if (!platform.openExternal) return { opened: false };
+      await platform.openExternal(safe.toString());
+      return { opened: true };
+    },
+  };
+}
+
+function checkImportable(path: string): string {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new AppError('not_found', `${basename(path)} cannot be read.`);
+  }
+  if (!stats.isFile()) throw new AppError('unsupported_file', `${basename(path)} is not a file.`);
+  if (!IMPORTABLE.has(extname(path).toLowerCase())) {
+    throw new AppError('unsupported_file', `${basename(path)} is not a CSV or XLSX file.`);
+  }
+  return path;
+}
+
+/** A file name safe on every OS, with the right extension. */
+function safeFileName(wanted: string, format: 'csv' | 'xlsx'): string {
+  const cleaned = wanted.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').replace(/^\.+/, '').trim() || 'export';
+  return extname(cleaned).toLowerCase() === `.${format}` ? cleaned : `${cleaned}.${format}`;
+}
