@@ -89,7 +89,9 @@ export class JobManager {
       const cancelled = job.controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
       job.info.status = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) {
-        log.error(`${job.info.kind} job failed`, error);
+        // A user's bad file is not an app failure: only unexpected errors log as errors.
+        if (error instanceof AppError && error.code !== 'internal') log.info(`${job.info.kind} job failed`, error);
+        else log.error(`${job.info.kind} job failed`, error);
         const { code, message } = serializeError(error);
         job.info.error = { code, message };
       }

@@ -31,7 +31,7 @@ export function openConnection(path: string, opts: { readonly?: boolean } = {}):
   conn.pragma('cache_size = -32768');
   // A short wait: writers are the UI thread; a long import holds the write lock and
   // the UI must answer "busy" quickly instead of freezing.
-  conn.pragma('busy_timeout = 200');
+  conn.pragma(`busy_timeout = ${opts.readonly ? 5_000 : 50}`);
   return conn;
 }
 
