@@ -15,7 +15,6 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           web: resolve('src/main/web/main.ts'),
           cli: resolve('src/cli/main.ts'),
-          'import-worker': resolve('src/main/import/worker.ts'),
         },
       },
     },

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChannelInput, ChannelOutput, Channel } from '@shared/api';
+import type { Channel, ChannelInput, ChannelOutput } from '@shared/api';
 import { AppError, serializeError } from '@shared/errors';
 import type { ColumnInfo, JobInfo, JobProgress, TableInfo } from '@shared/model';
 import { type App, createApp } from '../main/app/create-app';
@@ -104,8 +104,15 @@ function printTables(tables: TableInfo[]): void {
   }
 }
 
-async function runImport(app: App, call: Call, path: string, tableName: string, flags: Flags): Promise<number> {
-  const delimiter = flags.delimiter === 'tab' ? '\t' : (flags.delimiter as ',' | ';' | '\t' | '|' | undefined);
+async function runImport(
+  app: App,
+  call: Call,
+  path: string,
+  tableName: string,
+  flags: Flags,
+): Promise<number> {
+  const delimiter =
+    flags.delimiter === 'tab' ? '\t' : (flags.delimiter as ',' | ';' | '\t' | '|' | undefined);
   const source = {
     fileId: app.files.register(path, 'import').fileId,
     delimiter,
@@ -114,20 +121,28 @@ async function runImport(app: App, call: Call, path: string, tableName: string, 
     hasHeader: !flags['no-header'],
   };
   const preview = await call('import/preview', source);
-  const existing = (await call('tables/list', {})).find((t) => t.name.toLowerCase() === tableName.toLowerCase());
-  const byName = new Map((existing?.columns ?? []).filter((c) => !c.system).map((c) => [c.name.toLowerCase(), c]));
+  const existing = (await call('tables/list', {})).find(
+    (t) => t.name.toLowerCase() === tableName.toLowerCase(),
+  );
+  const byName = new Map(
+    (existing?.columns ?? []).filter((c) => !c.system).map((c) => [c.name.toLowerCase(), c]),
+  );
   const mapping = preview.headers.map((header, source) => {
     const column = byName.get(header.toLowerCase());
     return column
       ? { source, target: { kind: 'column' as const, columnId: column.id } }
-      : { source, target: { kind: 'new' as const, name: header, type: preview.guessedTypes[source] ?? 'text' } };
+      : {
+          source,
+          target: { kind: 'new' as const, name: header, type: preview.guessedTypes[source] ?? 'text' },
+        };
   });
   let key: { source: number; onDuplicate: 'skip' | 'merge' } | null = null;
   if (flags.key) {
     const index = preview.headers.findIndex((h) => h.toLowerCase() === String(flags.key).toLowerCase());
     if (index < 0) throw new UsageError(`--key “${flags.key}” is not a column of ${basename(path)}.`);
     const onDuplicate = (flags['on-duplicate'] ?? 'skip') as string;
-    if (onDuplicate !== 'skip' && onDuplicate !== 'merge') throw new UsageError('--on-duplicate is skip or merge.');
+    if (onDuplicate !== 'skip' && onDuplicate !== 'merge')
+      throw new UsageError('--on-duplicate is skip or merge.');
     key = { source: index, onDuplicate };
   }
   const { jobId } = await call('import/start', {
@@ -147,7 +162,13 @@ async function runImport(app: App, call: Call, path: string, tableName: string, 
   return 0;
 }
 
-async function runExport(app: App, call: Call, tableName: string, out: string, flags: Flags): Promise<number> {
+async function runExport(
+  app: App,
+  call: Call,
+  tableName: string,
+  out: string,
+  flags: Flags,
+): Promise<number> {
   const format = extname(out).toLowerCase().slice(1);
   if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--out must end in .csv or .xlsx.');
   const table = (await call('tables/list', {})).find((t) => t.name.toLowerCase() === tableName.toLowerCase());
@@ -187,7 +208,8 @@ function parseSort(table: TableInfo, spec: string): { columnId: number; dir: 'as
 async function follow(app: App, jobId: string): Promise<JobInfo> {
   const bar = progressLine(process.stderr);
   const off = app.events.subscribe((event, payload) => {
-    if (event === 'job/progress' && (payload as JobProgress).jobId === jobId) bar.update(payload as JobProgress);
+    if (event === 'job/progress' && (payload as JobProgress).jobId === jobId)
+      bar.update(payload as JobProgress);
   });
   try {
     return await app.jobs.wait(jobId);
@@ -198,7 +220,9 @@ async function follow(app: App, jobId: string): Promise<JobInfo> {
 }
 
 function reportFailure(job: JobInfo): number {
-  process.stderr.write(`rowsmith: ${job.status === 'cancelled' ? 'cancelled' : (job.error?.message ?? 'failed')}\n`);
+  process.stderr.write(
+    `rowsmith: ${job.status === 'cancelled' ? 'cancelled' : (job.error?.message ?? 'failed')}\n`,
+  );
   return 1;
 }
 

@@ -1,7 +1,7 @@
 // Electron entry: wires the shell (window, security, IPC, dialogs) to the core built
 // by createApp. Nothing else: all logic lives in services that run without Electron.
 import { join } from 'node:path';
-import { type BrowserWindow, app } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import { createApp } from './app/create-app';
 import { createLogger } from './logger';
 import { dialogHooks } from './shell/dialogs';

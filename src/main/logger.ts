@@ -13,7 +13,10 @@ const stderrSink: LogSink = (level, scope, message, extra) => {
 };
 
 let sinks: LogSink[] = [stderrSink];
-let threshold: LogLevel = (process.env.ROWSMITH_LOG_LEVEL as LogLevel) in ORDER ? (process.env.ROWSMITH_LOG_LEVEL as LogLevel) : 'info';
+let threshold: LogLevel =
+  (process.env.ROWSMITH_LOG_LEVEL as LogLevel) in ORDER
+    ? (process.env.ROWSMITH_LOG_LEVEL as LogLevel)
+    : 'info';
 
 export function configureLogging(opts: { level?: LogLevel; sinks?: LogSink[] }): void {
   if (opts.level) threshold = opts.level;

@@ -89,7 +89,11 @@ export type ExportStartInput = z.infer<typeof exportStartSchema>;
 export const rowSelectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ids'), ids: z.array(idSchema).min(1).max(1_000_000) }),
   /** "select all in filter": every row of the view except the ones unticked */
-  z.object({ kind: z.literal('view'), view: viewSchema, exceptIds: z.array(idSchema).max(1_000_000).default([]) }),
+  z.object({
+    kind: z.literal('view'),
+    view: viewSchema,
+    exceptIds: z.array(idSchema).max(1_000_000).default([]),
+  }),
 ]);
 export type RowSelection = z.infer<typeof rowSelectionSchema>;
 
@@ -171,9 +175,15 @@ export const channels = {
   'import/start': { input: importStartSchema, output: {} as { jobId: string } },
   'export/start': { input: exportStartSchema, output: {} as { jobId: string } },
   'jobs/list': { input: empty, output: [] as JobInfo[] },
-  'jobs/cancel': { input: z.object({ jobId: z.string().min(1).max(64) }), output: {} as { cancelled: boolean } },
+  'jobs/cancel': {
+    input: z.object({ jobId: z.string().min(1).max(64) }),
+    output: {} as { cancelled: boolean },
+  },
 
-  'shell/open-external': { input: z.object({ url: z.string().url().max(4_096) }), output: {} as { opened: boolean } },
+  'shell/open-external': {
+    input: z.object({ url: z.string().url().max(4_096) }),
+    output: {} as { opened: boolean },
+  },
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -34,7 +34,11 @@ export class AppError extends Error {
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof AppError) return { name: error.name, code: error.code, message: error.message };
-  return { name: 'AppError', code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return {
+    name: 'AppError',
+    code: 'internal',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 export function deserializeError(data: unknown): AppError {

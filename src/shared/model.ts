@@ -48,7 +48,16 @@ export interface RowData {
 
 const textConditionSchema = z.object({
   filterType: z.literal('text'),
-  type: z.enum(['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank']),
+  type: z.enum([
+    'contains',
+    'notContains',
+    'equals',
+    'notEqual',
+    'startsWith',
+    'endsWith',
+    'blank',
+    'notBlank',
+  ]),
   filter: z.string().max(10_000).nullish(),
 });
 const numberConditionSchema = z.object({

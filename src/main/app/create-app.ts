@@ -3,11 +3,11 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventBus } from '../ipc/event-bus';
-import { createHandlerMap, type HandlerMap } from '../ipc/handler-map';
 import { ExportService } from '../export/export-service';
 import { FileRegistry } from '../files/file-registry';
 import { ImportService } from '../import/import-service';
+import { EventBus } from '../ipc/event-bus';
+import { createHandlerMap, type HandlerMap } from '../ipc/handler-map';
 import { JobManager } from '../jobs/job-manager';
 import { openWorkbook, type Workbook } from '../workbook/database';
 import { RowsService } from '../workbook/rows-service';
@@ -57,7 +57,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const events = new EventBus();
   const workbook = await openWorkbook(opts.workbookPath ?? defaultWorkbookPath(opts.userDataDir));
-  const tables = new TablesService(workbook, (tableId, what) => events.emit('tables/changed', { tableId, what }));
+  const tables = new TablesService(workbook, (tableId, what) =>
+    events.emit('tables/changed', { tableId, what }),
+  );
   await tables.ensureDefaults();
   const rows = new RowsService(workbook, tables);
   const imports = new ImportService(workbook, tables, rows);
@@ -72,7 +74,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     handlers,
     async close() {
       jobs.cancelAll();
-      await Promise.all(jobs.list().filter((j) => j.status === 'running').map((j) => jobs.wait(j.jobId)));
+      await Promise.all(
+        jobs
+          .list()
+          .filter((j) => j.status === 'running')
+          .map((j) => jobs.wait(j.jobId)),
+      );
       files.clearTemporary();
       await workbook.close();
     },

@@ -48,16 +48,19 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'rows/delete': async ({ tableId, selection }) => ({ deleted: await s.rows.delete(tableId, selection) }),
 
     'files/pick-import': async () => {
-      if (!platform.pickImportFile) throw new AppError('not_available', 'Choose a file with the upload button instead.');
+      if (!platform.pickImportFile)
+        throw new AppError('not_available', 'Choose a file with the upload button instead.');
       const path = await platform.pickImportFile();
       return path ? s.files.toRef(s.files.register(checkImportable(path), 'import')) : null;
     },
     'files/register-drop': async ({ path }) => {
-      if (platform.shell !== 'electron') throw new AppError('not_available', 'Dropped paths are only accepted from the desktop app.');
+      if (platform.shell !== 'electron')
+        throw new AppError('not_available', 'Dropped paths are only accepted from the desktop app.');
       return s.files.toRef(s.files.register(checkImportable(path), 'import'));
     },
     'files/pick-export': async ({ fileName }) => {
-      if (!platform.pickExportPath) throw new AppError('not_available', 'This shell downloads exports instead.');
+      if (!platform.pickExportPath)
+        throw new AppError('not_available', 'This shell downloads exports instead.');
       const path = await platform.pickExportPath(fileName);
       if (!path) return null;
       const file = s.files.register(path, 'export-destination');
@@ -144,6 +147,11 @@ function checkImportable(path: string): string {
 
 /** A file name safe on every OS, with the right extension. */
 function safeFileName(wanted: string, format: 'csv' | 'xlsx'): string {
-  const cleaned = wanted.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').replace(/^\.+/, '').trim() || 'export';
+  const cleaned =
+    [...wanted]
+      .map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c))
+      .join('')
+      .replace(/^\.+/, '')
+      .trim() || 'export';
   return extname(cleaned).toLowerCase() === `.${format}` ? cleaned : `${cleaned}.${format}`;
 }

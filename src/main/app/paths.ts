@@ -8,7 +8,8 @@ export const PRODUCT_NAME = 'Rowsmith';
 export function defaultUserDataDir(): string {
   if (process.env.ROWSMITH_USER_DATA) return process.env.ROWSMITH_USER_DATA;
   const home = homedir();
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
 }

@@ -17,7 +17,11 @@ export interface RegisteredFile extends FileRef {
 export class FileRegistry {
   private readonly files = new Map<string, RegisteredFile>();
 
-  register(path: string, purpose: RegisteredFile['purpose'], opts: { name?: string; temporary?: boolean } = {}): RegisteredFile {
+  register(
+    path: string,
+    purpose: RegisteredFile['purpose'],
+    opts: { name?: string; temporary?: boolean } = {},
+  ): RegisteredFile {
     const fileId = randomBytes(16).toString('base64url');
     let size = 0;
     try {
@@ -39,7 +43,8 @@ export class FileRegistry {
 
   get(fileId: string, purpose: RegisteredFile['purpose']): RegisteredFile {
     const file = this.files.get(fileId);
-    if (!file || file.purpose !== purpose) throw new AppError('not_found', 'That file is no longer available; pick it again.');
+    if (!file || file.purpose !== purpose)
+      throw new AppError('not_found', 'That file is no longer available; pick it again.');
     return file;
   }
 

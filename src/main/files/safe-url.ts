@@ -13,6 +13,7 @@ export function assertSafeExternalUrl(raw: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new AppError('forbidden', `Only http and https links can be opened (not ${url.protocol}).`);
   }
-  if (url.username || url.password) throw new AppError('forbidden', 'Links with embedded credentials are not opened.');
+  if (url.username || url.password)
+    throw new AppError('forbidden', 'Links with embedded credentials are not opened.');
   return url;
 }

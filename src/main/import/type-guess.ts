@@ -13,6 +13,8 @@ const LEADING_ZERO = /^[+-]?0\d/;
 
 /** A number written plainly or with thousands commas ("1,234.5"); null otherwise. */
 export function parseNumber(value: string): number | null {
+  const fast = plainDecimal(value);
+  if (fast !== null) return fast;
   const s = value.trim();
   if (s === '') return null;
   let n: number;
@@ -20,6 +22,25 @@ export function parseNumber(value: string): number | null {
   else if (GROUPED_NUMBER.test(s)) n = Number(s.replace(/,/g, ''));
   else return null;
   return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * The common case without a regex or an allocation: [-]digits[.digits], no leading zero
+ * unless it is the only integer digit. Returns null to fall back to the full rules.
+ */
+function plainDecimal(s: string): number | null {
+  const len = s.length;
+  if (len === 0 || len > 15) return null;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const digitsStart = i;
+  let dot = -1;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && dot === -1) dot = i;
+    else if (c < 48 || c > 57) return null;
+  }
+  if (dot === digitsStart || dot === len - 1 || len === digitsStart) return null;
+  return Number(s);
 }
 
 const looksNumeric = (s: string): boolean => !LEADING_ZERO.test(s) && parseNumber(s) !== null;
@@ -59,11 +80,31 @@ const MONTH_NAME_DAY = /^([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/i;
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const validDay = (year: number, month: number, day: number): boolean =>
+  month >= 1 &&
+  month <= 12 &&
+  day >= 1 &&
+  year >= 1 &&
+  year <= 9999 &&
+  day <= (DAYS_IN_MONTH[month - 1] as number) &&
+  !(month === 2 && day === 29 && !isLeap(year));
+
 function isoDay(year: number, month: number, day: number): string | null {
-  if (month < 1 || month > 12 || day < 1 || year < 1 || year > 9999) return null;
-  const days = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 2000 is a leap year
-  if (day > days || (month === 2 && day === 29 && !isLeap(year))) return null;
+  if (!validDay(year, month, day)) return null;
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+}
+
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+const isDigit = (s: string, i: number): boolean => s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57;
+
+/** "YYYY-MM-DD" already in its ISO form: checked by char codes, returned as it is. */
+function isoDateAsIs(s: string): string | null {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigit(s, i)) return null;
+  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  return validDay(year, digit(s, 5) * 10 + digit(s, 6), digit(s, 8) * 10 + digit(s, 9)) ? s : null;
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -114,6 +155,8 @@ export function detectDateOrder(values: string[]): 'dmy' | 'mdy' {
  * "Jan 5, 2024"; null when the value is not a real calendar date.
  */
 export function normaliseDate(value: string, order: 'dmy' | 'mdy' = 'dmy'): string | null {
+  const asIs = isoDateAsIs(value);
+  if (asIs !== null) return asIs;
   const s = value.trim();
   let m = ISO_DATE.exec(s);
   if (m) {

@@ -2,8 +2,8 @@
 // | failed, each with an AbortController so Cancel stops the work at once. Progress
 // events are coalesced to at most ~10 a second per job so the renderer never drowns.
 import { randomUUID } from 'node:crypto';
-import type { ExportResult, ImportResult, JobInfo, JobKind, JobProgress } from '@shared/model';
 import { AppError, serializeError } from '@shared/errors';
+import type { ExportResult, ImportResult, JobInfo, JobKind, JobProgress } from '@shared/model';
 import type { EventBus } from '../ipc/event-bus';
 import { createLogger } from '../logger';
 
@@ -32,7 +32,11 @@ export class JobManager {
   constructor(private readonly events: EventBus) {}
 
   /** Starts a job and returns its id at once; the work runs in the background. */
-  start(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<ImportResult | ExportResult>): string {
+  start(
+    kind: JobKind,
+    title: string,
+    work: (ctx: JobContext) => Promise<ImportResult | ExportResult>,
+  ): string {
     const jobId = randomUUID();
     const job: Job = {
       info: { jobId, kind, status: 'running', title, progress: null, result: null, error: null },
@@ -72,7 +76,7 @@ export class JobManager {
 
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
-    if (!job || job.info.status !== 'running') return false;
+    if (job?.info.status !== 'running') return false;
     job.controller.abort();
     return true;
   }
@@ -81,16 +85,22 @@ export class JobManager {
     for (const job of this.jobs.values()) job.controller.abort();
   }
 
-  private async run(job: Job, work: (ctx: JobContext) => Promise<ImportResult | ExportResult>, ctx: JobContext) {
+  private async run(
+    job: Job,
+    work: (ctx: JobContext) => Promise<ImportResult | ExportResult>,
+    ctx: JobContext,
+  ) {
     try {
       job.info.result = await work(ctx);
       job.info.status = 'done';
     } catch (error) {
-      const cancelled = job.controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
+      const cancelled =
+        job.controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled');
       job.info.status = cancelled ? 'cancelled' : 'failed';
       if (!cancelled) {
         // A user's bad file is not an app failure: only unexpected errors log as errors.
-        if (error instanceof AppError && error.code !== 'internal') log.info(`${job.info.kind} job failed`, error);
+        if (error instanceof AppError && error.code !== 'internal')
+          log.info(`${job.info.kind} job failed`, error);
         else log.error(`${job.info.kind} job failed`, error);
         const { code, message } = serializeError(error);
         job.info.error = { code, message };
@@ -127,6 +137,7 @@ export class JobManager {
 
   private prune(): void {
     const finished = [...this.jobs.values()].filter((j) => j.info.status !== 'running');
-    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(job.info.jobId);
+    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)))
+      this.jobs.delete(job.info.jobId);
   }
 }

@@ -14,13 +14,17 @@ export function dialogHooks(window: () => BrowserWindow | null) {
           { name: 'All files', extensions: ['*'] },
         ],
       };
-      const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+      const result = owner
+        ? await dialog.showOpenDialog(owner, options)
+        : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     async pickExportPath(defaultName: string): Promise<string | null> {
       const owner = window();
       const options = { title: 'Export', defaultPath: defaultName };
-      const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+      const result = owner
+        ? await dialog.showSaveDialog(owner, options)
+        : await dialog.showSaveDialog(options);
       return result.canceled ? null : (result.filePath ?? null);
     },
   };

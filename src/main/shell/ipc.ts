@@ -23,7 +23,8 @@ export function registerIpc(handlers: HandlerMap, appOrigin: () => string): void
 
 export function forwardEvents(events: EventBus, window: BrowserWindow): () => void {
   return events.subscribe((event, payload) => {
-    if (!window.isDestroyed() && EVENT_NAMES.includes(event)) window.webContents.send(`event:${event}`, payload);
+    if (!window.isDestroyed() && EVENT_NAMES.includes(event))
+      window.webContents.send(`event:${event}`, payload);
   });
 }
 

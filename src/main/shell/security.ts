@@ -1,7 +1,7 @@
 // Hardening for every window and web contents: no navigation away from the app, no
 // new windows, no <webview>, no permission grants, and a strict CSP on our own pages.
 // Links reach the user's browser only through openExternalSafely (http/https only).
-import { type Session, type WebContents, app, session, shell } from 'electron';
+import { app, type Session, session, shell, type WebContents } from 'electron';
 import { assertSafeExternalUrl } from '../files/safe-url';
 
 export const CONTENT_SECURITY_POLICY = [

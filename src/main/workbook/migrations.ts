@@ -14,7 +14,9 @@ const migrations: [name: string, migration: Migration][] = [
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('data_version', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`))
+          .addColumn('created_at', 'text', (c) =>
+            c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+          )
           .execute();
         await sql`CREATE UNIQUE INDEX tables_name ON tables (name COLLATE NOCASE)`.execute(db);
         await db.schema

@@ -1,10 +1,11 @@
 // Rows of a user table: blocks for the grid (through materialised views, so any block
 // of a million-row table is an indexed range read), cell edits, inserts and deletes.
 // Never returns a whole table: callers ask for a block, or stream with iterate().
-import type { CellValue, ColumnInfo, RowData, ViewSpec } from '@shared/model';
-import { columnKey } from '@shared/model';
+
 import type { RowSelection } from '@shared/api';
 import { AppError } from '@shared/errors';
+import type { CellValue, ColumnInfo, RowData, ViewSpec } from '@shared/model';
+import { columnKey } from '@shared/model';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from './database';
 import { rowsTable, sqlColumn } from './schema';
@@ -51,20 +52,24 @@ export class RowsService {
   async row(tableId: number, rowId: number): Promise<RowData> {
     const columns = await this.tables.columns(tableId);
     const select = ['id', ...columns.map((c) => sqlColumn(c.id))].join(', ');
-    const raw = this.workbook.conn.prepare(`SELECT ${select} FROM ${rowsTable(tableId)} WHERE id = ?`).raw().get(rowId) as
-      | unknown[]
-      | undefined;
+    const raw = this.workbook.conn
+      .prepare(`SELECT ${select} FROM ${rowsTable(tableId)} WHERE id = ?`)
+      .raw()
+      .get(rowId) as unknown[] | undefined;
     if (!raw) throw new AppError('not_found', 'That row no longer exists.');
     return toRowData(raw, columns);
   }
 
   async updateCell(tableId: number, rowId: number, columnId: number, value: CellValue): Promise<RowData> {
     const column = await this.tables.column(columnId);
-    if (column.tableId !== tableId) throw new AppError('invalid_input', 'That column belongs to another table.');
+    if (column.tableId !== tableId)
+      throw new AppError('invalid_input', 'That column belongs to another table.');
     const stored = toStoredStrict(column.type, value);
     if (column.system === 'company_link' && stored !== null) await this.assertCompanyExists(stored);
     const info = this.write(() =>
-      this.workbook.conn.prepare(`UPDATE ${rowsTable(tableId)} SET ${sqlColumn(columnId)} = ? WHERE id = ?`).run(stored, rowId),
+      this.workbook.conn
+        .prepare(`UPDATE ${rowsTable(tableId)} SET ${sqlColumn(columnId)} = ? WHERE id = ?`)
+        .run(stored, rowId),
     );
     if (info.changes === 0) throw new AppError('not_found', 'That row no longer exists.');
     return this.row(tableId, rowId);
@@ -101,7 +106,8 @@ export class RowsService {
         })(),
       );
     } else {
-      if (selection.view.tableId !== tableId) throw new AppError('invalid_input', 'The selection belongs to another table.');
+      if (selection.view.tableId !== tableId)
+        throw new AppError('invalid_input', 'The selection belongs to another table.');
       const columns = await this.tables.columns(tableId);
       const where = whereClause(selection.view, columns);
       this.write(() =>
@@ -132,8 +138,9 @@ export class RowsService {
     const version = this.tables.dataVersion(view.tableId);
     const key = `${view.tableId}:${version}:${JSON.stringify([view.sort, view.filter, view.search.trim()])}`;
     const where = whereClause(view, columns);
-    const order = orderClause(view, columns);
-    if (view.sort[0]) this.ensureSortIndex(view.tableId, view.sort[0].columnId);
+    const filtered = where.sql !== '';
+    const order = orderClause(view, columns, { useIndex: !filtered });
+    if (view.sort[0] && !filtered) this.ensureSortIndex(view.tableId, view.sort[0].columnId);
     return this.views.get(key, {
       sql: `SELECT id FROM ${rowsTable(view.tableId)} ${where.sql} ${order}`,
       params: where.params,
@@ -159,7 +166,9 @@ export class RowsService {
     const companies = this.workbook.conn.prepare("SELECT id FROM tables WHERE kind = 'companies'").get() as
       | { id: number }
       | undefined;
-    const found = companies && this.workbook.conn.prepare(`SELECT 1 FROM ${rowsTable(companies.id)} WHERE id = ?`).get(id);
+    const found =
+      companies &&
+      this.workbook.conn.prepare(`SELECT 1 FROM ${rowsTable(companies.id)} WHERE id = ?`).get(id);
     if (!found) throw new AppError('invalid_value', `There is no company with id ${String(id)}.`);
   }
 
@@ -169,7 +178,10 @@ export class RowsService {
       return fn();
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new AppError('busy', 'An import is writing to this workbook; edits are possible again when it finishes.');
+        throw new AppError(
+          'busy',
+          'An import is writing to this workbook; edits are possible again when it finishes.',
+        );
       }
       throw error;
     }
@@ -186,7 +198,12 @@ export function toRowData(raw: unknown[], columns: ColumnInfo[]): RowData {
 }
 
 /** A streaming read of a view for export, on its own connection (iterators hold it busy). */
-export function iterateView(conn: Connection, view: ViewSpec, all: ColumnInfo[], columns: ColumnInfo[]): IterableIterator<unknown[]> {
+export function iterateView(
+  conn: Connection,
+  view: ViewSpec,
+  all: ColumnInfo[],
+  columns: ColumnInfo[],
+): IterableIterator<unknown[]> {
   const where = whereClause(view, all);
   const order = orderClause(view, all);
   const select = columns.map((c) => sqlColumn(c.id)).join(', ');
@@ -199,5 +216,8 @@ export function iterateView(conn: Connection, view: ViewSpec, all: ColumnInfo[],
 /** Rows in a view, counted on any connection (exports use it for progress). */
 export function countView(conn: Connection, view: ViewSpec, all: ColumnInfo[]): number {
   const where = whereClause(view, all);
-  return conn.prepare(`SELECT COUNT(*) FROM ${rowsTable(view.tableId)} ${where.sql}`).pluck().get(...where.params) as number;
+  return conn
+    .prepare(`SELECT COUNT(*) FROM ${rowsTable(view.tableId)} ${where.sql}`)
+    .pluck()
+    .get(...where.params) as number;
 }

@@ -2,8 +2,9 @@
 // each user table's own SQL table (one real SQL column per user column, so sorting and
 // filtering run in SQLite). Never lets a name reach SQL: tables and columns are
 // addressed by integer ids.
-import type { ColumnInfo, ColumnType, TableInfo, TableKind } from '@shared/model';
+
 import { AppError } from '@shared/errors';
+import type { ColumnInfo, ColumnType, TableInfo, TableKind } from '@shared/model';
 import type { Workbook } from './database';
 import { rowsTable, sqlColumn } from './schema';
 import { fromStored, toStoredLenient } from './values';
@@ -56,10 +57,20 @@ export class TablesService {
   }
 
   async get(tableId: number): Promise<TableInfo> {
-    const t = await this.workbook.db.selectFrom('tables').selectAll().where('id', '=', tableId).executeTakeFirst();
+    const t = await this.workbook.db
+      .selectFrom('tables')
+      .selectAll()
+      .where('id', '=', tableId)
+      .executeTakeFirst();
     if (!t) throw new AppError('not_found', 'That table no longer exists.');
     const columns = await this.columns(tableId);
-    return { id: t.id, name: t.name, kind: t.kind as TableKind, rowCount: this.rowCount(t.id, t.data_version), columns };
+    return {
+      id: t.id,
+      name: t.name,
+      kind: t.kind as TableKind,
+      rowCount: this.rowCount(t.id, t.data_version),
+      columns,
+    };
   }
 
   async findByName(name: string): Promise<TableInfo | null> {
@@ -80,7 +91,11 @@ export class TablesService {
   }
 
   async column(columnId: number): Promise<ColumnInfo> {
-    const row = await this.workbook.db.selectFrom('columns').selectAll().where('id', '=', columnId).executeTakeFirst();
+    const row = await this.workbook.db
+      .selectFrom('columns')
+      .selectAll()
+      .where('id', '=', columnId)
+      .executeTakeFirst();
     if (!row) throw new AppError('not_found', 'That column no longer exists.');
     return toColumnInfo(row);
   }
@@ -119,7 +134,10 @@ export class TablesService {
   async delete(tableId: number): Promise<void> {
     const table = await this.get(tableId);
     if (table.kind !== 'custom') {
-      throw new AppError('forbidden', `${table.name} is one of the two linked tables of every workbook and cannot be deleted.`);
+      throw new AppError(
+        'forbidden',
+        `${table.name} is one of the two linked tables of every workbook and cannot be deleted.`,
+      );
     }
     const conn = this.workbook.conn;
     conn.transaction(() => {
@@ -136,9 +154,13 @@ export class TablesService {
     await this.assertColumnNameFree(tableId, name);
     const conn = this.workbook.conn;
     const id = conn.transaction(() => {
-      const position = (conn.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM columns WHERE table_id = ?').get(tableId) as {
-        p: number;
-      }).p;
+      const position = (
+        conn
+          .prepare('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM columns WHERE table_id = ?')
+          .get(tableId) as {
+          p: number;
+        }
+      ).p;
       const result = conn
         .prepare('INSERT INTO columns (table_id, name, type, position) VALUES (?, ?, ?, ?)')
         .run(tableId, name, type, position);
@@ -164,14 +186,16 @@ export class TablesService {
     let unconverted = 0;
     const conn = this.workbook.conn;
     conn.transaction(() => {
-      if (patch.type !== undefined && patch.type !== column.type) unconverted = this.convert(column, patch.type);
+      if (patch.type !== undefined && patch.type !== column.type)
+        unconverted = this.convert(column, patch.type);
       const sets: string[] = [];
       const params: unknown[] = [];
       if (patch.name !== undefined) sets.push('name = ?') && params.push(patch.name);
       if (patch.type !== undefined) sets.push('type = ?') && params.push(patch.type);
       if (patch.hidden !== undefined) sets.push('hidden = ?') && params.push(patch.hidden ? 1 : 0);
       if (patch.width !== undefined) sets.push('width = ?') && params.push(patch.width);
-      if (sets.length > 0) conn.prepare(`UPDATE columns SET ${sets.join(', ')} WHERE id = ?`).run(...params, columnId);
+      if (sets.length > 0)
+        conn.prepare(`UPDATE columns SET ${sets.join(', ')} WHERE id = ?`).run(...params, columnId);
     })();
     if (patch.type !== undefined && patch.type !== column.type) this.bumpDataVersion(column.tableId);
     this.onChange(column.tableId, 'columns');
@@ -181,19 +205,28 @@ export class TablesService {
   async reorder(tableId: number, columnIds: number[]): Promise<TableInfo> {
     const current = await this.columns(tableId);
     const known = new Set(current.map((c) => c.id));
-    if (columnIds.some((id) => !known.has(id))) throw new AppError('invalid_input', 'The new order names a column of another table.');
+    if (columnIds.some((id) => !known.has(id)))
+      throw new AppError('invalid_input', 'The new order names a column of another table.');
     // Columns missing from the list keep their relative order after the named ones.
-    const order = [...new Set(columnIds), ...current.map((c) => c.id).filter((id) => !columnIds.includes(id))];
+    const order = [
+      ...new Set(columnIds),
+      ...current.map((c) => c.id).filter((id) => !columnIds.includes(id)),
+    ];
     const conn = this.workbook.conn;
     const update = conn.prepare('UPDATE columns SET position = ? WHERE id = ?');
-    conn.transaction(() => order.forEach((id, position) => update.run(position, id)))();
+    conn.transaction(() => {
+      order.forEach((id, position) => {
+        update.run(position, id);
+      });
+    })();
     this.onChange(tableId, 'columns');
     return this.get(tableId);
   }
 
   async deleteColumn(columnId: number): Promise<void> {
     const column = await this.column(columnId);
-    if (column.system) throw new AppError('forbidden', `${column.name} links contacts to companies and cannot be deleted.`);
+    if (column.system)
+      throw new AppError('forbidden', `${column.name} links contacts to companies and cannot be deleted.`);
     const conn = this.workbook.conn;
     const col = sqlColumn(columnId);
     conn.transaction(() => {
@@ -217,7 +250,10 @@ export class TablesService {
     const col = sqlColumn(column.id);
     const update = conn.prepare(`UPDATE ${table} SET ${col} = ? WHERE id = ?`);
     let unconverted = 0;
-    const rows = conn.prepare(`SELECT id, ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL`).raw().all() as [number, unknown][];
+    const rows = conn
+      .prepare(`SELECT id, ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL`)
+      .raw()
+      .all() as [number, unknown][];
     for (const [id, stored] of rows) {
       const { value, fits } = toStoredLenient(type, fromStored(column.type, stored));
       if (!fits) unconverted++;
@@ -229,24 +265,41 @@ export class TablesService {
   private rowCount(tableId: number, version: number): number {
     const cached = this.rowCounts.get(tableId);
     if (cached && cached.version === version) return cached.count;
-    const { n } = this.workbook.conn.prepare(`SELECT COUNT(*) AS n FROM ${rowsTable(tableId)}`).get() as { n: number };
+    const { n } = this.workbook.conn.prepare(`SELECT COUNT(*) AS n FROM ${rowsTable(tableId)}`).get() as {
+      n: number;
+    };
     this.rowCounts.set(tableId, { version, count: n });
     return n;
   }
 
-  private async createTableWith(name: string, kind: TableKind, seeds: ColumnSeed[], companiesId?: number): Promise<TableInfo> {
+  private async createTableWith(
+    name: string,
+    kind: TableKind,
+    seeds: ColumnSeed[],
+    companiesId?: number,
+  ): Promise<TableInfo> {
     await this.assertTableNameFree(name);
     const conn = this.workbook.conn;
     const tableId = conn.transaction(() => {
-      const id = Number(conn.prepare('INSERT INTO tables (name, kind) VALUES (?, ?)').run(name, kind).lastInsertRowid);
-      const insertColumn = conn.prepare('INSERT INTO columns (table_id, name, type, position, system) VALUES (?, ?, ?, ?, ?)');
+      const id = Number(
+        conn.prepare('INSERT INTO tables (name, kind) VALUES (?, ?)').run(name, kind).lastInsertRowid,
+      );
+      const insertColumn = conn.prepare(
+        'INSERT INTO columns (table_id, name, type, position, system) VALUES (?, ?, ?, ?, ?)',
+      );
       const defs: string[] = ['id INTEGER PRIMARY KEY'];
       const indexes: string[] = [];
       seeds.forEach((seed, position) => {
-        const columnId = Number(insertColumn.run(id, seed.name, seed.type, position, seed.system ?? null).lastInsertRowid);
+        const columnId = Number(
+          insertColumn.run(id, seed.name, seed.type, position, seed.system ?? null).lastInsertRowid,
+        );
         if (seed.system === 'company_link' && companiesId) {
-          defs.push(`${sqlColumn(columnId)} INTEGER REFERENCES ${rowsTable(companiesId)}(id) ON DELETE SET NULL`);
-          indexes.push(`CREATE INDEX ${rowsTable(id)}_${sqlColumn(columnId)} ON ${rowsTable(id)} (${sqlColumn(columnId)})`);
+          defs.push(
+            `${sqlColumn(columnId)} INTEGER REFERENCES ${rowsTable(companiesId)}(id) ON DELETE SET NULL`,
+          );
+          indexes.push(
+            `CREATE INDEX ${rowsTable(id)}_${sqlColumn(columnId)} ON ${rowsTable(id)} (${sqlColumn(columnId)})`,
+          );
         } else {
           defs.push(sqlColumn(columnId));
         }
@@ -261,9 +314,11 @@ export class TablesService {
 
   uniqueColumnName(tableId: number, wanted: string): string {
     const taken = new Set(
-      (this.workbook.conn.prepare('SELECT name FROM columns WHERE table_id = ?').all(tableId) as { name: string }[]).map((r) =>
-        r.name.toLowerCase(),
-      ),
+      (
+        this.workbook.conn.prepare('SELECT name FROM columns WHERE table_id = ?').all(tableId) as {
+          name: string;
+        }[]
+      ).map((r) => r.name.toLowerCase()),
     );
     let name = wanted;
     for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${wanted} (${n})`;

@@ -2,8 +2,9 @@
 // the rules live here: booleans as 1/0, dates as ISO text, JSON as its text, numbers
 // as numbers. Import and retype are lenient (a value that does not fit is kept as the
 // text it was, so nothing is lost); an edit by hand is strict (a clear error instead).
-import type { CellValue, ColumnType } from '@shared/model';
+
 import { AppError } from '@shared/errors';
+import type { CellValue, ColumnType } from '@shared/model';
 import { normaliseBoolean, normaliseDate, parseNumber } from '../import/type-guess';
 
 export type Stored = string | number | null;
@@ -17,7 +18,8 @@ export function toStoredLenient(type: ColumnType, raw: CellValue): { value: Stor
   }
   if (typeof raw === 'number') {
     if (type === 'number') return { value: raw, fits: Number.isFinite(raw) };
-    if (type === 'boolean') return raw === 0 || raw === 1 ? { value: raw, fits: true } : { value: raw, fits: false };
+    if (type === 'boolean')
+      return raw === 0 || raw === 1 ? { value: raw, fits: true } : { value: raw, fits: false };
     return { value: String(raw), fits: type !== 'date' && type !== 'json' };
   }
   const text = raw;

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportMapping } from '@shared/api';
 import { columnKey, type ImportResult, type JobInfo } from '@shared/model';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 
 const SPECTRUM = resolve(__dirname, '../../../../shared/conformance/csv-spectrum');
@@ -34,7 +34,10 @@ async function readTable(tableId: number) {
 
 describe('import into a new table', () => {
   it('creates typed columns and rows, and reports malformed lines without losing the rest', async () => {
-    const fileId = file('people.csv', 'Name,Age,Joined\nAnn,31,2024-01-05\nBob,x,y,z\n"Cy, Jr",40,2023-12-31\n');
+    const fileId = file(
+      'people.csv',
+      'Name,Age,Joined\nAnn,31,2024-01-05\nBob,x,y,z\n"Cy, Jr",40,2023-12-31\n',
+    );
     const preview = await t.call('import/preview', { fileId });
     expect(preview.headers).toEqual(['Name', 'Age', 'Joined']);
     expect(preview.guessedTypes).toEqual(['text', 'number', 'date']);
@@ -108,7 +111,10 @@ describe('import into an existing table', () => {
       ]),
     });
 
-    const second = file('b.csv', 'Company,Site\nGlobex,globex.example\nAcme,\nInitech,initech.example\nInitech,dupe.example\n');
+    const second = file(
+      'b.csv',
+      'Company,Site\nGlobex,globex.example\nAcme,\nInitech,initech.example\nInitech,dupe.example\n',
+    );
     const skip = await importAndWait({
       fileId: second,
       target: { kind: 'existing', tableId: companies.id },
@@ -147,9 +153,7 @@ describe('import into an existing table', () => {
     const { jobId } = await t.call('import/start', {
       fileId,
       target: { kind: 'existing', tableId: companies?.id as number },
-      mapping: [
-        { source: 0, target: { kind: 'column', columnId: nameCol } },
-      ],
+      mapping: [{ source: 0, target: { kind: 'column', columnId: nameCol } }],
     });
     await new Promise<void>((resolveProgress) => {
       const off = t.app.events.subscribe((event) => {

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ColumnFilter, columnKey, type TableInfo, type ViewInput } from '@shared/model';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWorkbook } from '../../../src/main/workbook/database';
 import { startTestApp, type TestApp } from '../../helpers/app';
 
@@ -66,7 +66,11 @@ async function allIds(view: ViewInput): Promise<number[]> {
 
 describe('row blocks', () => {
   it('returns any block of the unsorted table with the total count', async () => {
-    const { rows, rowCount } = await t.call('rows/block', { view: { tableId: table.id }, start: 4_950, end: 5_050 });
+    const { rows, rowCount } = await t.call('rows/block', {
+      view: { tableId: table.id },
+      start: 4_950,
+      end: 5_050,
+    });
     expect(rowCount).toBe(N);
     expect(rows.map((r) => r.id)).toEqual(expected.slice(4_950).map((r) => r.id));
     expect(rows[0]?.cells[columnKey(active)]).toBe(expected[4_950]?.active);
@@ -74,7 +78,9 @@ describe('row blocks', () => {
 
   it('sorts numbers numerically with blanks first, ties in row order, both directions', async () => {
     const asc = await allIds({ tableId: table.id, sort: [{ columnId: score, dir: 'asc' }] });
-    const want = [...expected].sort((a, b) => (a.score ?? -Infinity) - (b.score ?? -Infinity) || a.id - b.id).map((r) => r.id);
+    const want = [...expected]
+      .sort((a, b) => (a.score ?? -Infinity) - (b.score ?? -Infinity) || a.id - b.id)
+      .map((r) => r.id);
     expect(asc).toEqual(want);
     const desc = await allIds({ tableId: table.id, sort: [{ columnId: score, dir: 'desc' }] });
     expect(desc).toEqual([...want].reverse());
@@ -101,8 +107,16 @@ describe('row blocks', () => {
 
   it('filters with AG Grid text, number, date and boolean filter models, plus search', async () => {
     const cases: [Record<string, ColumnFilter>, string, (r: Expected) => boolean][] = [
-      [{ [columnKey(name)]: { filterType: 'text', type: 'contains', filter: 'BOB' } }, '', (r) => /bob/i.test(r.name)],
-      [{ [columnKey(name)]: { filterType: 'text', type: 'startsWith', filter: 'a' } }, '', (r) => /^a/i.test(r.name)],
+      [
+        { [columnKey(name)]: { filterType: 'text', type: 'contains', filter: 'BOB' } },
+        '',
+        (r) => /bob/i.test(r.name),
+      ],
+      [
+        { [columnKey(name)]: { filterType: 'text', type: 'startsWith', filter: 'a' } },
+        '',
+        (r) => /^a/i.test(r.name),
+      ],
       [
         { [columnKey(score)]: { filterType: 'number', type: 'inRange', filter: 10, filterTo: 50 } },
         '',
@@ -141,28 +155,42 @@ describe('row blocks', () => {
   it('deletes selected rows, or every row in the filter except the unticked ones', async () => {
     const view = {
       tableId: table.id,
-      filter: { [columnKey(name)]: { filterType: 'text' as const, type: 'contains' as const, filter: 'dave' } },
+      filter: {
+        [columnKey(name)]: { filterType: 'text' as const, type: 'contains' as const, filter: 'dave' },
+      },
     };
     const daves = expected.filter((r) => /dave/i.test(r.name)).map((r) => r.id);
     const keep = daves.slice(0, 3);
-    const { deleted } = await t.call('rows/delete', { tableId: table.id, selection: { kind: 'view', view, exceptIds: keep } });
+    const { deleted } = await t.call('rows/delete', {
+      tableId: table.id,
+      selection: { kind: 'view', view, exceptIds: keep },
+    });
     expect(deleted).toBe(daves.length - 3);
     expect(await allIds(view)).toEqual(keep);
     await t.call('rows/delete', { tableId: table.id, selection: { kind: 'ids', ids: [1, 2] } });
     const { rowCount } = await t.call('rows/count', { view: { tableId: table.id } });
-    expect(rowCount).toBe(N - (daves.length - 3) - [1, 2].filter((id) => !daves.includes(id) || keep.includes(id)).length);
+    expect(rowCount).toBe(
+      N - (daves.length - 3) - [1, 2].filter((id) => !daves.includes(id) || keep.includes(id)).length,
+    );
   });
 });
 
 describe('cell edits', () => {
   it('persists an edit at once (visible after reopening the file)', async () => {
     await t.call('rows/update-cell', { tableId: table.id, rowId: 7, columnId: score, value: '1,234' });
-    const { row } = await t.call('rows/update-cell', { tableId: table.id, rowId: 7, columnId: name, value: 'Zoë' });
+    const { row } = await t.call('rows/update-cell', {
+      tableId: table.id,
+      rowId: 7,
+      columnId: name,
+      value: 'Zoë',
+    });
     expect(row.cells[columnKey(score)]).toBe(1234);
     const path = t.app.workbook.path;
     await t.app.close();
     const reopened = await openWorkbook(path);
-    const stored = reopened.conn.prepare(`SELECT c${name} AS n, c${score} AS s FROM rows_${table.id} WHERE id = 7`).get();
+    const stored = reopened.conn
+      .prepare(`SELECT c${name} AS n, c${score} AS s FROM rows_${table.id} WHERE id = 7`)
+      .get();
     expect(stored).toEqual({ n: 'Zoë', s: 1234 });
     await reopened.close();
     t = await startTestApp(); // afterEach closes a fresh one

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '@shared/errors';
 import { columnKey } from '@shared/model';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 
 let t: TestApp;
@@ -28,7 +28,10 @@ describe('a new workbook', () => {
     if (!companies || !contacts) throw new Error('missing tables');
     const nameCol = companies.columns[0]?.id as number;
     const link = contacts.columns.find((c) => c.system)?.id as number;
-    const { row: acme } = await t.call('rows/insert', { tableId: companies.id, values: { [columnKey(nameCol)]: 'Acme' } });
+    const { row: acme } = await t.call('rows/insert', {
+      tableId: companies.id,
+      values: { [columnKey(nameCol)]: 'Acme' },
+    });
     const { row: ann } = await t.call('rows/insert', { tableId: contacts.id, values: {} });
     await t.call('rows/update-cell', { tableId: contacts.id, rowId: ann.id, columnId: link, value: acme.id });
     await expect(
@@ -41,10 +44,14 @@ describe('a new workbook', () => {
 
   it('refuses to delete the linked tables or to delete/retype the link column', async () => {
     const [companies, contacts] = await t.call('tables/list', {});
-    await expect(t.call('tables/delete', { tableId: companies?.id as number })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(t.call('tables/delete', { tableId: companies?.id as number })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     const link = contacts?.columns.find((c) => c.system)?.id as number;
     await expect(t.call('columns/delete', { columnId: link })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(t.call('columns/update', { columnId: link, type: 'text' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(t.call('columns/update', { columnId: link, type: 'text' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 });
 
@@ -63,19 +70,27 @@ describe('tables and columns', () => {
     const table = await t.call('tables/create', { name: 'Leads' });
     const score = await t.call('columns/add', { tableId: table.id, name: 'Score', type: 'number' });
     const city = await t.call('columns/add', { tableId: table.id, name: 'City', type: 'text' });
-    await expect(t.call('columns/add', { tableId: table.id, name: 'city', type: 'text' })).rejects.toMatchObject({
+    await expect(
+      t.call('columns/add', { tableId: table.id, name: 'city', type: 'text' }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
     await t.call('columns/update', { columnId: city.id, name: 'Town', hidden: true, width: 180 });
     const nameId = table.columns[0]?.id as number;
-    const reordered = await t.call('columns/reorder', { tableId: table.id, columnIds: [city.id, nameId, score.id] });
+    const reordered = await t.call('columns/reorder', {
+      tableId: table.id,
+      columnIds: [city.id, nameId, score.id],
+    });
     expect(reordered.columns.map((c) => [c.name, c.hidden, c.width])).toEqual([
       ['Town', true, 180],
       ['Name', false, null],
       ['Score', false, null],
     ]);
     await t.call('columns/delete', { columnId: score.id });
-    expect((await t.call('tables/get', { tableId: table.id })).columns.map((c) => c.name)).toEqual(['Town', 'Name']);
+    expect((await t.call('tables/get', { tableId: table.id })).columns.map((c) => c.name)).toEqual([
+      'Town',
+      'Name',
+    ]);
   });
 
   it('retypes a column, converting what fits and keeping the rest as text', async () => {
@@ -99,7 +114,11 @@ describe('tables and columns', () => {
       for (let i = 0; i < 25_000; i++) insert.run(`v${i}`);
     })();
     t.app.rows.changed(table.id);
-    await t.call('rows/block', { view: { tableId: table.id, sort: [{ columnId: col, dir: 'asc' }] }, start: 0, end: 5 });
+    await t.call('rows/block', {
+      view: { tableId: table.id, sort: [{ columnId: col, dir: 'asc' }] },
+      start: 0,
+      end: 5,
+    });
     const extra = await t.call('columns/add', { tableId: table.id, name: 'Extra', type: 'text' });
     expect(extra.name).toBe('Extra');
     await t.call('columns/delete', { columnId: col });
@@ -119,7 +138,9 @@ describe('the handler map', () => {
     for (const [channel, input] of bad) {
       const handler = t.app.handlers[channel as 'tables/create'];
       const error = await handler(input).catch((e: unknown) => e);
-      expect(isAppError(error, 'invalid_input'), `${channel} should reject ${JSON.stringify(input)}`).toBe(true);
+      expect(isAppError(error, 'invalid_input'), `${channel} should reject ${JSON.stringify(input)}`).toBe(
+        true,
+      );
     }
   });
 });

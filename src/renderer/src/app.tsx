@@ -1,0 +1,294 @@
+// The window: tables on the left, the open table's toolbar, grid and status bar on the
+// right, and the dialogs. Holds the UI state that several parts share (search, the view
+// the grid shows, its row count, the selection); every rule lives in the main process.
+import type { ViewSpec } from '@shared/model';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { call } from './api';
+import { AddColumnDialog } from './components/add-column-dialog';
+import { DialogsProvider, useAsk } from './components/dialogs';
+import { DropOverlay } from './components/drop-overlay';
+import type { MenuAnchor } from './components/menu';
+import { Sidebar } from './components/sidebar';
+import { StatusBar } from './components/status-bar';
+import { Toolbar } from './components/toolbar';
+import { ExportDialog } from './export/export-dialog';
+import { plural } from './format';
+import { ColumnMenu } from './grid/column-menu';
+import { DataGrid, type DataGridHandle, type SavedView } from './grid/data-grid';
+import type { GridContext } from './grid/grid-context';
+import { type GridSelection, NO_SELECTION, selectionSize, toRowSelection } from './grid/selection';
+import { isTyping } from './grid/use-grid-dom-events';
+import { emptyView, isFiltered, sameView } from './grid/view';
+import { ImportDialog } from './import/import-dialog';
+import { JobsProvider } from './state/jobs';
+import { ToastProvider, useToast } from './state/toasts';
+import { useJobOutcomes } from './state/use-job-outcomes';
+import { useWorkbook } from './state/use-workbook';
+
+export function App() {
+  return (
+    <ToastProvider>
+      <JobsProvider>
+        <DialogsProvider>
+          <Workspace />
+        </DialogsProvider>
+      </JobsProvider>
+    </ToastProvider>
+  );
+}
+
+type OpenDialog =
+  | { kind: 'import'; file: File | null; key: number }
+  | { kind: 'export' }
+  | { kind: 'add-column' }
+  | null;
+
+function Workspace() {
+  const workbook = useWorkbook();
+  const { table, tables, activeId } = workbook;
+  const toast = useToast();
+  const ask = useAsk();
+  const grid = useRef<DataGridHandle>(null);
+
+  const [search, setSearch] = useState('');
+  const [view, setView] = useState<ViewSpec | null>(null);
+  const [rowCount, setRowCount] = useState<number | null>(null);
+  const [selection, setSelection] = useState<GridSelection>(NO_SELECTION);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [columnMenu, setColumnMenu] = useState<{ columnId: number; anchor: MenuAnchor } | null>(null);
+  const importBusy = useRef(false);
+  const importKey = useRef(0);
+  // Each table keeps its sort, filters, search and scroll position while others are open.
+  const savedViews = useRef(new Map<number, SavedView>());
+  const onSaveView = useCallback((tableId: number, saved: SavedView) => {
+    savedViews.current.set(tableId, saved);
+  }, []);
+
+  // Another table: its own search, view, count and selection.
+  useEffect(() => {
+    setSearch(activeId === null ? '' : (savedViews.current.get(activeId)?.search ?? ''));
+    setView(null);
+    setRowCount(null);
+    setSelection(NO_SELECTION);
+    setColumnMenu(null);
+  }, [activeId]);
+
+  const onView = useCallback(
+    (next: ViewSpec) => setView((prev) => (prev && sameView(prev, next) ? prev : next)),
+    [],
+  );
+
+  const reloadColumns = useCallback(() => {
+    void workbook.reloadTable().then(() => grid.current?.refresh());
+  }, [workbook.reloadTable]);
+
+  const setImportBusy = useCallback((busy: boolean) => {
+    importBusy.current = busy;
+  }, []);
+
+  const openImport = useCallback((file: File | null) => {
+    importKey.current++;
+    setDialog({ kind: 'import', file, key: importKey.current });
+  }, []);
+
+  const onDrop = useCallback(
+    (file: File) => {
+      if (importBusy.current)
+        toast.info('An import is running in the open dialog; drop the file again when it has finished.');
+      else openImport(file);
+    },
+    [openImport, toast],
+  );
+
+  useJobOutcomes({
+    onImported: (tableId, open) => {
+      void workbook.reloadTables().then(() => {
+        if (open) workbook.select(tableId);
+      });
+      if (tableId === activeId) reloadColumns();
+    },
+  });
+
+  const selectedCount = selectionSize(selection, rowCount);
+  const currentView = view ?? (table ? { ...emptyView(table.id), search: search.trim() } : null);
+
+  const selectAllInView = useCallback(() => {
+    if (currentView && (rowCount ?? 0) > 0) setSelection({ kind: 'view', view: currentView, exceptIds: [] });
+  }, [currentView, rowCount]);
+
+  const deleteRows = useCallback(async () => {
+    const rows = toRowSelection(selection);
+    if (!rows || !table) return;
+    const n = selectionSize(selection, rowCount);
+    const ok = await ask.confirm({
+      title: 'Delete rows',
+      message: `Delete ${plural(n, 'row')} from ${table.name}? This cannot be undone.`,
+      confirmLabel: `Delete ${plural(n, 'row')}`,
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const { deleted } = await call('rows/delete', { tableId: table.id, selection: rows });
+      setSelection(NO_SELECTION);
+      toast.success(`${plural(deleted, 'row')} deleted`);
+      grid.current?.refresh();
+      void workbook.reloadTables();
+    } catch (error) {
+      toast.error(error, 'Could not delete the rows');
+    }
+  }, [selection, table, rowCount, ask, toast, workbook.reloadTables]);
+
+  // Escape lets go of the selection (including "all in view") when nothing else wants it;
+  // Ctrl/Cmd+F jumps to the search box.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() === 'f' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
+        const box = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
+        if (box && !document.querySelector('dialog[open]')) {
+          e.preventDefault();
+          box.focus();
+          box.select();
+        }
+        return;
+      }
+      if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target)) return;
+      if (document.querySelector('dialog[open], .menu')) return;
+      setSelection((s) => (s.kind === 'view' || s.ids.length > 0 ? NO_SELECTION : s));
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const gridContext = useMemo<GridContext>(
+    () => ({
+      openColumnMenu: (columnId, anchor) => setColumnMenu({ columnId, anchor }),
+      openUrl: (url) => {
+        call('shell/open-external', { url })
+          .then(({ opened }) => {
+            if (!opened) toast.info(`Could not open ${url}`);
+          })
+          .catch((error) => toast.error(error, 'Could not open the link'));
+      },
+    }),
+    [toast],
+  );
+
+  const showColumn = (columnId: number) => {
+    call('columns/update', { columnId, hidden: false })
+      .catch((error) => toast.error(error, 'Could not show the column'))
+      .finally(reloadColumns);
+  };
+
+  const tableReady = table !== null && table.id === activeId;
+
+  return (
+    <div className="app" data-testid={workbook.ready ? 'app-ready' : 'app-loading'}>
+      <Sidebar
+        tables={tables}
+        activeId={activeId}
+        onSelect={workbook.select}
+        onChanged={(selectId) => {
+          void workbook.reloadTables().then(() => {
+            if (selectId !== undefined) workbook.select(selectId);
+            void workbook.reloadTable();
+          });
+        }}
+      />
+      <main className="main">
+        <Toolbar
+          tableName={table?.name ?? (workbook.ready ? 'No table' : 'Loading…')}
+          hiddenColumns={table?.columns.filter((c) => c.hidden) ?? []}
+          canDelete={tableReady && selectedCount > 0}
+          search={search}
+          onSearch={setSearch}
+          onImport={() => openImport(null)}
+          onExport={() => tableReady && setDialog({ kind: 'export' })}
+          onAddColumn={() => tableReady && setDialog({ kind: 'add-column' })}
+          onDeleteRows={() => void deleteRows()}
+          onShowColumn={showColumn}
+        />
+        <div className="grid-area">
+          {tableReady ? (
+            <DataGrid
+              key={table.id}
+              ref={grid}
+              table={table}
+              search={search}
+              selection={selection}
+              context={gridContext}
+              initialState={savedViews.current.get(table.id)?.state}
+              onSaveView={onSaveView}
+              onSelectionChange={setSelection}
+              onView={onView}
+              onRowCount={setRowCount}
+              onColumnsSaved={reloadColumns}
+              onDeleteKey={() => void deleteRows()}
+              onSelectAllKey={selectAllInView}
+            />
+          ) : (
+            <div className="grid-placeholder">
+              {workbook.ready && tables.length === 0 ? 'No tables yet.' : 'Loading…'}
+            </div>
+          )}
+          {tableReady && rowCount === 0 && (
+            <div className="empty-state" data-testid="empty-state">
+              {currentView && isFiltered(currentView) ? (
+                <p>No rows match the current filters or search.</p>
+              ) : (
+                <>
+                  <p>No rows yet — import a CSV or XLSX file, or drop one here</p>
+                  <button type="button" className="primary" onClick={() => openImport(null)}>
+                    Import…
+                  </button>
+                </>
+              )}
+            </div>
+          )}
+        </div>
+        <StatusBar
+          rowCount={tableReady ? rowCount : null}
+          filtered={!!currentView && isFiltered(currentView)}
+          selectedCount={selectedCount}
+          allInView={selection.kind === 'view' && selection.exceptIds.length === 0}
+          onSelectAll={selectAllInView}
+          onClearSelection={() => setSelection(NO_SELECTION)}
+        />
+      </main>
+
+      <DropOverlay onFile={onDrop} />
+
+      {columnMenu && table && (
+        <ColumnMenu
+          table={table}
+          columnId={columnMenu.columnId}
+          anchor={columnMenu.anchor}
+          onClose={() => setColumnMenu(null)}
+          onChanged={reloadColumns}
+        />
+      )}
+      {dialog?.kind === 'import' && (
+        <ImportDialog
+          key={dialog.key}
+          tables={tables}
+          initialFile={dialog.file}
+          onClose={() => {
+            importBusy.current = false;
+            setDialog(null);
+          }}
+          onBusyChange={setImportBusy}
+        />
+      )}
+      {dialog?.kind === 'export' && table && (
+        <ExportDialog
+          table={table}
+          view={currentView ?? emptyView(table.id)}
+          viewRowCount={rowCount}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'add-column' && table && (
+        <AddColumnDialog tableId={table.id} onClose={() => setDialog(null)} onAdded={reloadColumns} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// End-to-end harness: the real built app (out/main/web.js: real SQLite, real handlers)
+// behind the loopback web shell, and the real built renderer in Debian's Chromium driven
+// by playwright-core. Each test gets its own user-data folder and waits for the app's
+// readiness marker instead of sleeping.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { tempDir } from '../helpers/temp';
+
+const ROOT = resolve(__dirname, '../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface E2eApp {
+  page: Page;
+  url: string;
+  dir: string;
+  workbook: string;
+  downloads: string;
+  /** Runs the CLI against this app's workbook (before the shell starts, or for checks). */
+  cli(args: string[]): string;
+  close(): Promise<void>;
+}
+
+export function cli(workbook: string, args: string[]): string {
+  return execFileSync(process.execPath, [join(ROOT, 'out/main/cli.js'), ...args, '--workbook', workbook], {
+    encoding: 'utf8',
+  });
+}
+
+/** Starts a web shell on a fresh workbook; `prepare` may fill the workbook first (via the CLI). */
+export async function startE2eApp(prepare?: (workbook: string) => void): Promise<E2eApp> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  const dir = tempDir('rowsmith-e2e-');
+  const workbook = join(dir.path, 'workbook.rowsmith');
+  prepare?.(workbook);
+  const server = spawn(process.execPath, [join(ROOT, 'out/main/web.js')], {
+    env: { ...process.env, ROWSMITH_USER_DATA: dir.path, ROWSMITH_WORKBOOK: workbook, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await waitForUrl(server);
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.getByTestId('app-ready').waitFor({ timeout: 30_000 });
+  return {
+    page,
+    url,
+    dir: dir.path,
+    workbook,
+    downloads: dir.path,
+    cli: (args) => cli(workbook, args),
+    async close() {
+      await browser.close();
+      await stop(server);
+      dir.cleanup();
+      if (errors.length) throw new Error(`The page threw: ${errors.join('; ')}`);
+    },
+  };
+}
+
+function waitForUrl(server: ChildProcess): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    let err = '';
+    server.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolvePromise(match[1]);
+    });
+    server.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    server.on('exit', (code) => reject(new Error(`web shell exited (${code}): ${err}`)));
+  });
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+}
