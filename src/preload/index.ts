@@ -2,7 +2,7 @@
 // by the shared contract, and nothing more. Bundled into one file (sandbox forbids
 // require of local modules). Never exposes ipcRenderer itself.
 import type { Channel, EventName, FileRef, RowsmithBridge, ServerEvents } from '@shared/api';
-import { deserializeError } from '@shared/errors';
+import { deserializeError, serializeError } from '@shared/errors';
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -11,7 +11,9 @@ const bridge: RowsmithBridge = {
   shell: 'electron',
   async invoke(channel, input) {
     const reply = (await ipcRenderer.invoke(channel as Channel, input)) as Reply;
-    if (!reply.ok) throw deserializeError(reply.error);
+    // contextBridge keeps only the message of an Error crossing into the page, so the
+    // failure crosses as a plain { name, code, message } that the renderer rebuilds.
+    if (!reply.ok) throw { ...serializeError(deserializeError(reply.error)) };
     return reply.value as never;
   },
   on<E extends EventName>(event: E, listener: (payload: ServerEvents[E]) => void) {

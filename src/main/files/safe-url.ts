@@ -1,6 +1,7 @@
 // The one rule for opening links outside the app: only http(s) URLs, never file:,
 // javascript:, custom protocols or URLs with credentials. Every shell's "open external"
-// goes through this check.
+// goes through this check. isAppUrl decides what counts as the app's own page (for
+// navigation and IPC sender checks).
 import { AppError } from '@shared/errors';
 
 export function assertSafeExternalUrl(raw: string): URL {
@@ -16,4 +17,15 @@ export function assertSafeExternalUrl(raw: string): URL {
   if (url.username || url.password)
     throw new AppError('forbidden', 'Links with embedded credentials are not opened.');
   return url;
+}
+
+/** True when a URL belongs to the app itself (its dev server origin, or its bundled files). */
+export function isAppUrl(url: string, appOrigin: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (appOrigin === 'file://') return parsed.protocol === 'file:';
+    return parsed.origin === appOrigin;
+  } catch {
+    return false;
+  }
 }

@@ -4,9 +4,9 @@
 import { CHANNELS, EVENT_NAMES } from '@shared/api';
 import { AppError, serializeError } from '@shared/errors';
 import { type BrowserWindow, type IpcMainInvokeEvent, ipcMain } from 'electron';
+import { isAppUrl } from '../files/safe-url';
 import type { EventBus } from '../ipc/event-bus';
 import type { HandlerMap } from '../ipc/handler-map';
-import { isAppUrl } from './security';
 
 export function registerIpc(handlers: HandlerMap, appOrigin: () => string): void {
   for (const channel of CHANNELS) {

@@ -2,7 +2,7 @@
 // new windows, no <webview>, no permission grants, and a strict CSP on our own pages.
 // Links reach the user's browser only through openExternalSafely (http/https only).
 import { app, type Session, session, shell, type WebContents } from 'electron';
-import { assertSafeExternalUrl } from '../files/safe-url';
+import { assertSafeExternalUrl, isAppUrl } from '../files/safe-url';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -19,15 +19,6 @@ export const CONTENT_SECURITY_POLICY = [
 /** The only way the app opens a URL outside itself. */
 export async function openExternalSafely(url: string): Promise<void> {
   await shell.openExternal(assertSafeExternalUrl(url).toString());
-}
-
-export function isAppUrl(url: string, appOrigin: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.origin === appOrigin || (appOrigin === 'file://' && parsed.protocol === 'file:');
-  } catch {
-    return false;
-  }
 }
 
 export function hardenSession(target: Session = session.defaultSession): void {

@@ -144,3 +144,15 @@ describe('the handler map', () => {
     }
   });
 });
+
+describe('every channel', () => {
+  it('rejects input that fails its schema before any logic runs', async () => {
+    const { CHANNELS } = await import('@shared/api');
+    for (const channel of CHANNELS) {
+      for (const input of [42, 'x', [1], { unexpected: { nested: true }, tableId: 'one' }]) {
+        const error = await t.app.handlers[channel](input).catch((e: unknown) => e);
+        expect(isAppError(error, 'invalid_input'), `${channel} accepted ${JSON.stringify(input)}`).toBe(true);
+      }
+    }
+  });
+});
