@@ -33,7 +33,8 @@ export function buildIfStale() {
   console.log('Building Rowsmith…');
   const result = spawnSync(
     process.execPath,
-    [require.resolve('electron-vite/bin/electron-vite.js'), 'build'],
+    // The package exports no bin path; find its bin through its package.json.
+    [join(dirname(require.resolve('electron-vite/package.json')), 'bin/electron-vite.js'), 'build'],
     {
       cwd: root,
       stdio: 'inherit',

@@ -16,6 +16,13 @@ try {
   process.exit(0); // production install without dev dependencies
 }
 if (existsSync(join(electronDir, 'path.txt'))) process.exit(0);
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.warn(
+    `Rowsmith: Electron's installer needs Node.js 22.12 or newer (this is ${process.version}); \`npm start\` will serve the app from the loopback web shell.`,
+  );
+  process.exit(0);
+}
 const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
   stdio: ['ignore', 'ignore', 'pipe'],
   timeout: 300_000,

@@ -2,24 +2,33 @@
 // Electron cannot be fetched or started, say so in one line and serve the very same UI
 // from the loopback web shell instead. `npm run web` (--web) goes straight to the shell.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildIfStale, root } from './build-if-stale.mjs';
 import { ensureElectronSqlite } from './electron-sqlite.mjs';
 
 const require = createRequire(import.meta.url);
 const webOnly = process.argv.includes('--web');
 
-/** The Electron binary's path, or why there is none. */
+/**
+ * The Electron binary's path, or why there is none. Reads electron's path.txt directly:
+ * require('electron') would try to download a missing binary and hang without a network.
+ */
 function findElectron() {
+  let dir;
   try {
-    const path = require('electron');
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { reason: 'its binary is not installed' };
-  } catch (error) {
-    return { reason: String(error.message ?? error).split('\n')[0] };
+    dir = dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the electron package is not installed' };
   }
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return { reason: 'the Electron binary was not downloaded' };
+  const binary = join(
+    process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'),
+    readFileSync(pathFile, 'utf8').trim(),
+  );
+  return existsSync(binary) ? { path: binary } : { reason: `the Electron binary is missing (${binary})` };
 }
 
 function runWeb() {
