@@ -126,7 +126,15 @@ export class ImportService {
       ? this.keyedWriter(conn, table, names, targets.indexOf(key), request.key?.onDuplicate ?? 'skip')
       : null;
 
-    conn.exec('BEGIN IMMEDIATE');
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      throw new AppError(
+        'busy',
+        'Another import is writing to this workbook; start this one when it has finished.',
+      );
+    }
     try {
       const batches = source.batches({
         signal: hooks.signal,

@@ -23,7 +23,10 @@ export interface Workbook {
 /** Electron needs a better-sqlite3 build for its own ABI; the launcher passes its path. */
 const nativeBinding = process.env.ROWSMITH_SQLITE_BINDING || undefined;
 
-export function openConnection(path: string, opts: { readonly?: boolean } = {}): Connection {
+export function openConnection(
+  path: string,
+  opts: { readonly?: boolean; role?: 'ui' | 'job' } = {},
+): Connection {
   const conn = new Database(path, { readonly: opts.readonly ?? false, nativeBinding });
   // 16 KiB pages suit wide rows and bulk loads (about 10% faster imports than 4 KiB);
   // the size can only be set on a new, empty file, before WAL is turned on.
@@ -32,15 +35,15 @@ export function openConnection(path: string, opts: { readonly?: boolean } = {}):
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('cache_size = -32768');
-  // A short wait: writers are the UI thread; a long import holds the write lock and
-  // the UI must answer "busy" quickly instead of freezing.
-  conn.pragma(`busy_timeout = ${opts.readonly ? 5_000 : 50}`);
+  // The UI's connection waits briefly: a long import holds the write lock and the UI
+  // must answer "busy" at once instead of freezing. Job connections wait longer.
+  conn.pragma(`busy_timeout = ${opts.role === 'ui' ? 50 : 2_000}`);
   return conn;
 }
 
 export async function openWorkbook(path: string): Promise<Workbook> {
   mkdirSync(dirname(path), { recursive: true });
-  const conn = openConnection(path);
+  const conn = openConnection(path, { role: 'ui' });
   const db = new Kysely<WorkbookSchema>({ dialect: new SqliteDialect({ database: conn }) });
   await migrateToLatest(db as Kysely<unknown>);
   const secondaries = new Set<Connection>();

@@ -208,4 +208,36 @@ describe('import into an existing table', () => {
     const { rowCount } = await t.call('rows/count', { view: { tableId: table.id } });
     expect(rowCount).toBe(300_001);
   });
+
+  it('refuses a second import while one is writing, with a clear reason', async () => {
+    const lines = ['Name'];
+    for (let i = 0; i < 300_000; i++) lines.push(`Company ${i}`);
+    const big = file('big.csv', lines.join('\n'));
+    const small = file('small.csv', 'Name\nAcme\n');
+    const table = await t.call('tables/create', { name: 'Twice' });
+    const mapping: ImportMapping[] = [
+      { source: 0, target: { kind: 'column', columnId: table.columns[0]?.id as number } },
+    ];
+    const first = await t.call('import/start', {
+      fileId: big,
+      target: { kind: 'existing', tableId: table.id },
+      mapping,
+    });
+    await new Promise<void>((resolveProgress) => {
+      const off = t.app.events.subscribe((event) => {
+        if (event === 'job/progress') {
+          off();
+          resolveProgress();
+        }
+      });
+    });
+    const second = await importAndWait({
+      fileId: small,
+      target: { kind: 'existing', tableId: table.id },
+      mapping,
+    });
+    expect(second.status).toBe('failed');
+    expect(second.error).toMatchObject({ code: 'busy', message: expect.stringContaining('Another import') });
+    expect((await t.app.jobs.wait(first.jobId)).result).toMatchObject({ inserted: 300_000 });
+  });
 });
