@@ -51,8 +51,11 @@ function filterFor(type: ColumnType): Pick<Def, 'filter' | 'filterParams'> {
 
 function editorFor(type: ColumnType): Pick<Def, 'cellEditor' | 'cellEditorParams' | 'cellEditorPopup'> {
   switch (type) {
+    // A plain text editor, not agNumberCellEditor: the browser's number field reads text it
+    // cannot parse ("-", "1e999") as empty, so a typo silently erased the cell. The typed
+    // text goes to the workbook, which converts it or answers with a clear error.
     case 'number':
-      return { cellEditor: 'agNumberCellEditor' };
+      return { cellEditor: 'agTextCellEditor' };
     case 'boolean':
       return { cellEditor: 'agCheckboxCellEditor' };
     case 'date':
@@ -97,7 +100,9 @@ function setValue(key: string) {
   return (params: ValueSetterParams<RowData, CellValue>): boolean => {
     if (!params.data) return false;
     const value = (params.newValue ?? null) as CellValue;
-    if (params.data.cells[key] === value) return false;
+    const current = params.data.cells[key];
+    // (a number cell edited without a change comes back as its text)
+    if (current === value || (typeof current === 'number' && String(current) === value)) return false;
     // Replace, never mutate: the previous object is what we restore if the write fails.
     params.data.cells = { ...params.data.cells, [key]: value };
     return true;
