@@ -19,6 +19,9 @@ export interface E2eApp {
   downloads: string;
   /** Runs the CLI against this app's workbook (before the shell starts, or for checks). */
   cli(args: string[]): string;
+  /** Closes the browser and stops the web shell, keeping the folder (the CLI can then check the workbook). */
+  stop(): Promise<void>;
+  /** stop(), then removes the folder; fails if the page threw. */
   close(): Promise<void>;
 }
 
@@ -38,38 +41,63 @@ export async function startE2eApp(prepare?: (workbook: string) => void): Promise
     env: { ...process.env, ROWSMITH_USER_DATA: dir.path, ROWSMITH_WORKBOOK: workbook, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await waitForUrl(server);
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
+  let browser: Browser | null = null;
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  await page.getByTestId('app-ready').waitFor({ timeout: 30_000 });
-  return {
-    page,
-    url,
-    dir: dir.path,
-    workbook,
-    downloads: dir.path,
-    cli: (args) => cli(workbook, args),
-    async close() {
-      await browser.close();
-      await stop(server);
-      dir.cleanup();
-      if (errors.length) throw new Error(`The page threw: ${errors.join('; ')}`);
-    },
+  let stopped = false;
+  const stopAll = async () => {
+    if (stopped) return;
+    stopped = true;
+    await browser?.close();
+    await stop(server);
   };
+  const stopChecked = async () => {
+    await stopAll();
+    const thrown = errors.splice(0);
+    if (thrown.length) throw new Error(`The page threw: ${thrown.join('; ')}`);
+  };
+  try {
+    const url = await waitForUrl(server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1400, height: 900 },
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.getByTestId('app-ready').waitFor({ timeout: 30_000 });
+    return {
+      page,
+      url,
+      dir: dir.path,
+      workbook,
+      downloads: dir.path,
+      cli: (args) => cli(workbook, args),
+      stop: stopChecked,
+      async close() {
+        try {
+          await stopChecked();
+        } finally {
+          dir.cleanup();
+        }
+      },
+    };
+  } catch (error) {
+    // A shell or browser that did not come up must not outlive the test.
+    await stopAll().catch(() => {});
+    dir.cleanup();
+    throw error;
+  }
 }
 
 function waitForUrl(server: ChildProcess): Promise<string> {
