@@ -178,7 +178,15 @@ export async function* readXlsxRows(path: string, options: XlsxRowsOptions): Asy
           target,
         );
       }
-      if ((worksheet as unknown as SheetInfo).name !== target) continue;
+      if ((worksheet as unknown as SheetInfo).name !== target) {
+        // Drain a sheet we skip: exceljs may have spooled it to a temp file that it deletes
+        // as soon as we move on; an unread stream would then fail to open outside any
+        // listener and crash the process (seen under load in CI).
+        for await (const _row of worksheet) {
+          if (signal?.aborted) throw cancelled();
+        }
+        continue;
+      }
       let rows = 0;
       for await (const row of worksheet) {
         if (signal?.aborted) throw cancelled();
