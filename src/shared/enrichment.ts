@@ -1,0 +1,136 @@
+// The enrichment contract: actions (what a column can do), an enrichment's
+// configuration, run scopes, cell states and runs as every process sees them. No I/O.
+import { z } from 'zod';
+import { type ColumnType, columnTypeSchema, idSchema, viewSchema } from './model';
+
+export const CELL_STATUSES = [
+  'queued',
+  'running',
+  'done',
+  'not_found',
+  'error',
+  'skipped',
+  'out_of_credits',
+  'cancelled',
+] as const;
+export type CellStatus = (typeof CELL_STATUSES)[number];
+
+export interface ActionOutput {
+  key: string;
+  label: string;
+  type: ColumnType;
+}
+
+export interface ActionInfo {
+  id: string;
+  name: string;
+  description: string;
+  /** Inputs the user maps to columns (the HTTP request action takes its inputs from templates). */
+  inputs: { key: string; label: string; required: boolean }[];
+  /** Fields it can produce; outputs decided by options (e.g. HTTP request) are declared there. */
+  outputs: ActionOutput[];
+  /** Credits charged per successful outcome (the server's price list wins once it exists). */
+  price: number;
+  /** How long a result may be reused instead of paying again. */
+  cacheTtlSeconds: number;
+}
+
+export const enrichmentOutputSchema = z.object({
+  key: z.string().min(1).max(200),
+  /** The column that receives this field: existing, or created with this name and type. */
+  name: z.string().trim().min(1).max(120),
+  type: columnTypeSchema,
+});
+
+export const enrichmentConfigSchema = z.object({
+  actionId: z.string().min(1).max(100),
+  /** action input key -> column id */
+  inputs: z.record(z.string().max(100), idSchema).default({}),
+  /** action-specific options, validated by the action */
+  options: z.record(z.string().max(100), z.unknown()).default({}),
+  /** "only run if": a safe expression over the row's fields, e.g. `Country == "DE" and Employees > 50` */
+  condition: z.string().trim().max(2_000).nullable().default(null),
+  outputs: z.array(enrichmentOutputSchema).min(1).max(50),
+  autoRun: z.boolean().default(false),
+  /** Never spend more than this on the column through auto-run (null: no auto-run spending). */
+  creditCap: z.number().int().min(0).max(100_000_000).nullable().default(null),
+});
+export type EnrichmentConfig = z.infer<typeof enrichmentConfigSchema>;
+export type EnrichmentConfigInput = z.input<typeof enrichmentConfigSchema>;
+
+export interface EnrichmentInfo {
+  id: number;
+  tableId: number;
+  name: string;
+  config: EnrichmentConfig;
+  /** output key -> column id */
+  columns: Record<string, number>;
+}
+
+export const runScopeSchema = z.object({
+  target: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('all') }),
+    z.object({ kind: z.literal('view'), view: viewSchema }),
+    z.object({ kind: z.literal('rows'), rowIds: z.array(idSchema).min(1).max(1_000_000) }),
+  ]),
+  /** all: every row not already paid for; empty: rows never run; failed: errors, out of credits, cancelled */
+  only: z.enum(['all', 'empty', 'failed']).default('all'),
+  /** Run again even where a result was already paid for (one-cell re-run). */
+  force: z.boolean().default(false),
+});
+export type RunScope = z.infer<typeof runScopeSchema>;
+export type RunScopeInput = z.input<typeof runScopeSchema>;
+
+export interface RunQuote {
+  /** rows the run will call the provider for (or answer from the cache) */
+  rows: number;
+  /** rows in scope left out: the condition said no, or a result is already paid for */
+  skippedByCondition: number;
+  alreadyDone: number;
+  pricePerRow: number;
+  /** the most the run can cost: rows x price (only successful outcomes are charged) */
+  maxCredits: number;
+  creditsLeft: number;
+}
+
+export type RunStatus = 'running' | 'stopping' | 'stopped' | 'done' | 'failed';
+
+export interface RunInfo {
+  id: number;
+  enrichmentId: number;
+  tableId: number;
+  status: RunStatus;
+  total: number;
+  done: number;
+  notFound: number;
+  errors: number;
+  outOfCredits: number;
+  cached: number;
+  credits: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface CellAudit {
+  enrichmentId: number;
+  rowId: number;
+  status: CellStatus;
+  runId: number | null;
+  provider: string | null;
+  credits: number;
+  cached: boolean;
+  durationMs: number | null;
+  error: string | null;
+  raw: string | null;
+  finishedAt: string | null;
+}
+
+export interface CreditStatus {
+  allowance: number;
+  consumed: number;
+  reserved: number;
+  remaining: number;
+  periodStart: string;
+  periodEnd: string;
+  source: 'local' | 'server';
+}
