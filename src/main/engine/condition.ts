@@ -9,9 +9,18 @@ type Value = string | number | boolean | null | undefined;
 type Node = jsep.Expression;
 
 const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
-  contains: (a, b) => String(a ?? '').toLowerCase().includes(String(b ?? '').toLowerCase()),
-  startsWith: (a, b) => String(a ?? '').toLowerCase().startsWith(String(b ?? '').toLowerCase()),
-  endsWith: (a, b) => String(a ?? '').toLowerCase().endsWith(String(b ?? '').toLowerCase()),
+  contains: (a, b) =>
+    String(a ?? '')
+      .toLowerCase()
+      .includes(String(b ?? '').toLowerCase()),
+  startsWith: (a, b) =>
+    String(a ?? '')
+      .toLowerCase()
+      .startsWith(String(b ?? '').toLowerCase()),
+  endsWith: (a, b) =>
+    String(a ?? '')
+      .toLowerCase()
+      .endsWith(String(b ?? '').toLowerCase()),
   isEmpty: (a) => a === null || a === undefined || String(a).trim() === '',
   lower: (a) => String(a ?? '').toLowerCase(),
   upper: (a) => String(a ?? '').toUpperCase(),
@@ -68,7 +77,8 @@ export function compileCondition(source: string): CompiledCondition {
   check(ast, names, columns);
   return {
     columns: [...columns],
-    test: (row) => truthy(evaluate(ast, row, names)),
+    // Column names match case-insensitively, as everywhere else in the app.
+    test: (row) => truthy(evaluate(ast, lowerKeys(row), names)),
   };
 }
 
@@ -92,25 +102,32 @@ function check(node: Node, names: string[], columns: Set<string>): void {
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
       if (!['!', '-', '+'].includes(u.operator)) throw unsupported(u.operator);
-      return check(u.argument, names, columns);
+      check(u.argument, names, columns);
+      return;
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      if (!(b.operator in BINARY) && b.operator !== '&&' && b.operator !== '||') throw unsupported(b.operator);
+      if (!(b.operator in BINARY) && b.operator !== '&&' && b.operator !== '||')
+        throw unsupported(b.operator);
       check(b.left, names, columns);
-      return check(b.right, names, columns);
+      check(b.right, names, columns);
+      return;
     }
     case 'ConditionalExpression': {
       const c = node as jsep.ConditionalExpression;
       check(c.test, names, columns);
       check(c.consequent, names, columns);
-      return check(c.alternate, names, columns);
+      check(c.alternate, names, columns);
+      return;
     }
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
       const fn = c.callee.type === 'Identifier' ? (c.callee as jsep.Identifier).name : null;
       if (!fn || !Object.hasOwn(FUNCTIONS, fn)) {
-        throw new AppError('invalid_input', `The condition calls an unknown function; known: ${Object.keys(FUNCTIONS).join(', ')}.`);
+        throw new AppError(
+          'invalid_input',
+          `The condition calls an unknown function; known: ${Object.keys(FUNCTIONS).join(', ')}.`,
+        );
       }
       for (const arg of c.arguments) check(arg, names, columns);
       return;
@@ -129,7 +146,8 @@ function evaluate(node: Node, row: Record<string, Value>, names: string[]): Valu
       if (name === 'true') return true;
       if (name === 'false') return false;
       if (name === 'null') return null;
-      return Object.hasOwn(row, name) ? row[name] : undefined;
+      const key = name.toLowerCase();
+      return Object.hasOwn(row, key) ? row[key] : undefined;
     }
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
@@ -138,13 +156,20 @@ function evaluate(node: Node, row: Record<string, Value>, names: string[]): Valu
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      if (b.operator === '&&') return truthy(evaluate(b.left, row, names)) && truthy(evaluate(b.right, row, names));
-      if (b.operator === '||') return truthy(evaluate(b.left, row, names)) || truthy(evaluate(b.right, row, names));
-      return (BINARY[b.operator] as (a: Value, b: Value) => Value)(evaluate(b.left, row, names), evaluate(b.right, row, names));
+      if (b.operator === '&&')
+        return truthy(evaluate(b.left, row, names)) && truthy(evaluate(b.right, row, names));
+      if (b.operator === '||')
+        return truthy(evaluate(b.left, row, names)) || truthy(evaluate(b.right, row, names));
+      return (BINARY[b.operator] as (a: Value, b: Value) => Value)(
+        evaluate(b.left, row, names),
+        evaluate(b.right, row, names),
+      );
     }
     case 'ConditionalExpression': {
       const c = node as jsep.ConditionalExpression;
-      return truthy(evaluate(c.test, row, names)) ? evaluate(c.consequent, row, names) : evaluate(c.alternate, row, names);
+      return truthy(evaluate(c.test, row, names))
+        ? evaluate(c.consequent, row, names)
+        : evaluate(c.alternate, row, names);
     }
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
@@ -156,6 +181,12 @@ function evaluate(node: Node, row: Record<string, Value>, names: string[]): Valu
   }
 }
 
+function lowerKeys(row: Record<string, Value>): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const key of Object.keys(row)) out[key.toLowerCase()] = row[key];
+  return out;
+}
+
 function truthy(v: Value): boolean {
   return v !== null && v !== undefined && v !== false && v !== 0 && v !== '' && !Number.isNaN(v);
 }
@@ -164,7 +195,8 @@ function truthy(v: Value): boolean {
 function looseEquals(a: Value, b: Value): boolean {
   if ((a === null || a === undefined || a === '') && (b === null || b === undefined || b === '')) return true;
   if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
-  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a).toLowerCase() === String(b).toLowerCase();
+  if (typeof a === 'boolean' || typeof b === 'boolean')
+    return String(a).toLowerCase() === String(b).toLowerCase();
   return String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
 }
 
@@ -176,4 +208,5 @@ function compare(a: Value, b: Value, op: (x: number | string, y: number | string
   return op(String(a).toLowerCase(), String(b).toLowerCase());
 }
 
-const unsupported = (op: string) => new AppError('invalid_input', `The condition uses an operator it may not (${op}).`);
+const unsupported = (op: string) =>
+  new AppError('invalid_input', `The condition uses an operator it may not (${op}).`);

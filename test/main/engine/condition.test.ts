@@ -18,7 +18,10 @@ describe('"only run if" conditions', () => {
       ['Employees > 50 ? Country == "FR" : true', false],
     ];
     for (const [source, expected] of cases) expect(compileCondition(source).test(row), source).toBe(expected);
-    expect(compileCondition('{{Company Name}} != "" and Country == "DE"').columns.sort()).toEqual(['Company Name', 'Country']);
+    expect(compileCondition('{{Company Name}} != "" and Country == "DE"').columns.sort()).toEqual([
+      'Company Name',
+      'Country',
+    ]);
   });
 
   it('refuses anything beyond the language instead of running it', () => {
