@@ -30,6 +30,7 @@ async function start(): Promise<void> {
     workbookPath: process.env.ROWSMITH_WORKBOOK ?? join(app.getPath('userData'), 'workbook.rowsmith'),
     version: app.getVersion(),
     platform: { shell: 'electron', ...dialogHooks(() => mainWindow), openExternal: openExternalSafely },
+    resumeRuns: true,
   });
   registerIpc(core.handlers, appOriginOf);
   mainWindow = createMainWindow();

@@ -4,6 +4,16 @@
 // against this file. No I/O here.
 import { z } from 'zod';
 import {
+  type ActionInfo,
+  type CellAudit,
+  type CreditStatus,
+  type EnrichmentInfo,
+  enrichmentConfigSchema,
+  type RunInfo,
+  type RunQuote,
+  runScopeSchema,
+} from './enrichment';
+import {
   type CellValue,
   type ColumnInfo,
   cellValueSchema,
@@ -180,6 +190,26 @@ export const channels = {
     output: {} as { cancelled: boolean },
   },
 
+  'actions/list': { input: empty, output: [] as ActionInfo[] },
+  'enrichments/list': { input: z.object({ tableId: idSchema }), output: [] as EnrichmentInfo[] },
+  'enrichments/add': {
+    input: z.object({ tableId: idSchema, name, config: enrichmentConfigSchema }),
+    output: {} as EnrichmentInfo,
+  },
+  'enrichments/delete': { input: z.object({ enrichmentId: idSchema }), output: {} as { deleted: true } },
+  'enrichments/quote': {
+    input: z.object({ enrichmentId: idSchema, scope: runScopeSchema }),
+    output: {} as RunQuote,
+  },
+  'runs/start': { input: z.object({ enrichmentId: idSchema, scope: runScopeSchema }), output: {} as RunInfo },
+  'runs/stop': { input: z.object({ runId: idSchema }), output: {} as { stopped: boolean } },
+  'runs/list': { input: empty, output: [] as RunInfo[] },
+  'cells/audit': {
+    input: z.object({ enrichmentId: idSchema, rowId: idSchema }),
+    output: {} as CellAudit | null,
+  },
+  'credits/status': { input: empty, output: {} as CreditStatus },
+
   'shell/open-external': {
     input: z.object({ url: z.string().url().max(4_096) }),
     output: {} as { opened: boolean },
@@ -200,9 +230,18 @@ export interface ServerEvents {
   'job/progress': JobProgress;
   'job/finished': JobInfo;
   'tables/changed': { tableId: number | null; what: 'rows' | 'columns' | 'tables' };
+  /** Coalesced (at most ~10 a second per run), with the rows whose cells changed. */
+  'run/progress': { run: RunInfo; rowIds: number[] };
+  'run/finished': RunInfo;
 }
 export type EventName = keyof ServerEvents;
-export const EVENT_NAMES: EventName[] = ['job/progress', 'job/finished', 'tables/changed'];
+export const EVENT_NAMES: EventName[] = [
+  'job/progress',
+  'job/finished',
+  'tables/changed',
+  'run/progress',
+  'run/finished',
+];
 
 /** What the preload (Electron) or the web bridge (browser) exposes as window.rowsmith. */
 export interface RowsmithBridge {

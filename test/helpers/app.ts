@@ -1,7 +1,7 @@
 // A real app core (real SQLite file, real services, the validated handler map) in a
 // temp folder, called like the renderer calls it.
 import type { Channel, ChannelInput, ChannelOutput } from '@shared/api';
-import { type App, createApp } from '../../src/main/app/create-app';
+import { type App, type AppOptions, createApp } from '../../src/main/app/create-app';
 import { configureLogging } from '../../src/main/logger';
 import { tempDir } from './temp';
 
@@ -14,9 +14,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(opts: Partial<AppOptions> = {}): Promise<TestApp> {
   const dir = tempDir();
-  const app = await createApp({ userDataDir: dir.path, version: 'test', platform: { shell: 'cli' } });
+  const app = await createApp({
+    userDataDir: dir.path,
+    version: 'test',
+    platform: { shell: 'cli' },
+    ...opts,
+  });
   return {
     app,
     dir: dir.path,

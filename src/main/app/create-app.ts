@@ -3,6 +3,10 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalLedger } from '../credits/local-ledger';
+import { EngineService } from '../engine/engine-service';
+import { EnrichmentsService } from '../engine/enrichments-service';
+import type { RunSettings } from '../engine/run-executor';
 import { ExportService } from '../export/export-service';
 import { FileRegistry } from '../files/file-registry';
 import { ImportService } from '../import/import-service';
@@ -29,6 +33,10 @@ export interface AppOptions {
   workbookPath?: string;
   version: string;
   platform: PlatformHooks;
+  /** Engine tuning (tests, benchmarks). */
+  engine?: RunSettings;
+  /** Go on with runs a quit or crash interrupted (the app does; one-shot CLI commands do not). */
+  resumeRuns?: boolean;
 }
 
 export interface App {
@@ -38,6 +46,9 @@ export interface App {
   imports: ImportService;
   exports: ExportService;
   jobs: JobManager;
+  enrichments: EnrichmentsService;
+  engine: EngineService;
+  credits: LocalLedger;
   events: EventBus;
   files: FileRegistry;
   handlers: HandlerMap;
@@ -66,13 +77,31 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const exports = new ExportService(workbook, tables);
   const jobs = new JobManager(events);
   const files = new FileRegistry();
+  const enrichments = new EnrichmentsService(workbook, tables);
+  const credits = new LocalLedger(workbook);
+  const engine = new EngineService(workbook, tables, enrichments, credits, events, opts.engine);
 
-  const services = { workbook, tables, rows, imports, exports, jobs, events, files, dirs };
+  const services = {
+    workbook,
+    tables,
+    rows,
+    imports,
+    exports,
+    jobs,
+    enrichments,
+    engine,
+    credits,
+    events,
+    files,
+    dirs,
+  };
   const handlers = createHandlerMap(buildHandlers(services, opts));
+  if (opts.resumeRuns) await engine.resumeInterrupted();
   return {
     ...services,
     handlers,
     async close() {
+      await engine.shutdown();
       jobs.cancelAll();
       await Promise.all(
         jobs

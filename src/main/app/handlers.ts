@@ -5,6 +5,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { ExportResult } from '@shared/model';
+import { listActions } from '../engine/actions';
 import { assertSafeExternalUrl } from '../files/safe-url';
 import { previewTableSource } from '../import/source';
 import type { HandlerImpl } from '../ipc/handler-map';
@@ -121,6 +122,20 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
 
     'jobs/list': async () => s.jobs.list(),
     'jobs/cancel': async ({ jobId }) => ({ cancelled: s.jobs.cancel(jobId) }),
+
+    'actions/list': async () => listActions(),
+    'enrichments/list': ({ tableId }) => s.enrichments.list(tableId),
+    'enrichments/add': ({ tableId, name, config }) => s.enrichments.add(tableId, name, config),
+    'enrichments/delete': async ({ enrichmentId }) => {
+      await s.enrichments.delete(enrichmentId);
+      return { deleted: true };
+    },
+    'enrichments/quote': ({ enrichmentId, scope }) => s.engine.quote(enrichmentId, scope),
+    'runs/start': ({ enrichmentId, scope }) => s.engine.start(enrichmentId, scope),
+    'runs/stop': async ({ runId }) => ({ stopped: s.engine.stop(runId) }),
+    'runs/list': async () => s.engine.list(),
+    'cells/audit': async ({ enrichmentId, rowId }) => s.engine.audit(enrichmentId, rowId),
+    'credits/status': async () => s.engine.creditStatus(),
 
     'shell/open-external': async ({ url }) => {
       const safe = assertSafeExternalUrl(url);

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     workbookPath: process.env.ROWSMITH_WORKBOOK || undefined,
     version: process.env.ROWSMITH_VERSION ?? '0.1.0',
     platform: { shell: 'web' },
+    resumeRuns: true,
   });
   const shell = await startWebShell({
     handlers: app.handlers,

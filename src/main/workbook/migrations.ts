@@ -39,6 +39,90 @@ const migrations: [name: string, migration: Migration][] = [
       },
     },
   ],
+  [
+    '0002_enrichment',
+    {
+      async up(db: Kysely<unknown>) {
+        // An enrichment: an action configured on a table; its output fields are columns.
+        await sql`CREATE TABLE enrichments (
+          id INTEGER PRIMARY KEY,
+          table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          config TEXT NOT NULL,
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        )`.execute(db);
+        await sql`ALTER TABLE columns ADD COLUMN enrichment_id INTEGER REFERENCES enrichments(id) ON DELETE SET NULL`.execute(
+          db,
+        );
+        await sql`ALTER TABLE columns ADD COLUMN output_key TEXT`.execute(db);
+        // The per-cell audit: one row per (enrichment, row) that has ever been queued.
+        await sql`CREATE TABLE cell_runs (
+          enrichment_id INTEGER NOT NULL REFERENCES enrichments(id) ON DELETE CASCADE,
+          row_id INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          run_id INTEGER,
+          provider TEXT,
+          credits INTEGER NOT NULL DEFAULT 0,
+          cached INTEGER NOT NULL DEFAULT 0,
+          duration_ms INTEGER,
+          error TEXT,
+          raw TEXT,
+          finished_at TEXT,
+          PRIMARY KEY (enrichment_id, row_id)
+        ) WITHOUT ROWID`.execute(db);
+        await sql`CREATE TABLE runs (
+          id INTEGER PRIMARY KEY,
+          enrichment_id INTEGER NOT NULL REFERENCES enrichments(id) ON DELETE CASCADE,
+          table_id INTEGER NOT NULL,
+          scope TEXT NOT NULL,
+          status TEXT NOT NULL,
+          total INTEGER NOT NULL,
+          done INTEGER NOT NULL DEFAULT 0,
+          not_found INTEGER NOT NULL DEFAULT 0,
+          errors INTEGER NOT NULL DEFAULT 0,
+          out_of_credits INTEGER NOT NULL DEFAULT 0,
+          cached INTEGER NOT NULL DEFAULT 0,
+          credits INTEGER NOT NULL DEFAULT 0,
+          started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+          finished_at TEXT
+        )`.execute(db);
+        // Rows a run still has to do; a row leaves in the same transaction as its result.
+        await sql`CREATE TABLE run_items (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          row_id INTEGER NOT NULL,
+          PRIMARY KEY (run_id, row_id)
+        ) WITHOUT ROWID`.execute(db);
+        // Never pay twice: results by (action, provider, normalised input).
+        await sql`CREATE TABLE result_cache (
+          action_id TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          input_key TEXT NOT NULL,
+          status TEXT NOT NULL,
+          result TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,
+          PRIMARY KEY (action_id, provider, input_key)
+        ) WITHOUT ROWID`.execute(db);
+        // The local credit ledger (the test double of the licensing server's ledger).
+        await sql`CREATE TABLE credit_ledger (
+          id INTEGER PRIMARY KEY,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          action_id TEXT NOT NULL,
+          credits INTEGER NOT NULL,
+          run_id INTEGER,
+          period TEXT NOT NULL,
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        )`.execute(db);
+        await sql`CREATE TABLE credit_holds (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL,
+          credits INTEGER NOT NULL,
+          captured INTEGER NOT NULL DEFAULT 0,
+          status TEXT NOT NULL,
+          period TEXT NOT NULL
+        )`.execute(db);
+      },
+    },
+  ],
 ];
 
 class ListProvider implements MigrationProvider {

@@ -1,0 +1,25 @@
+// The one interface every credit decision goes through: quote (price), hold (reserve
+// before a run), capture (charge successful outcomes, idempotently, inside the same
+// transaction as the results they pay for), release (give back what was not used).
+// The local ledger implements it now; the licensing server's client will too.
+import type { CreditStatus } from '@shared/enrichment';
+import type { Connection } from '../workbook/database';
+
+export interface Charge {
+  /** Charging the same key twice charges once. */
+  idempotencyKey: string;
+  actionId: string;
+  credits: number;
+}
+
+export interface CreditClient {
+  status(): CreditStatus;
+  price(actionId: string): number;
+  /** Reserves up to `credits` for a run; may reserve less when the balance is short. */
+  hold(runId: number, credits: number): { holdId: number; reserved: number };
+  /** The hold of a run that was interrupted (crash, quit), to go on spending against it. */
+  resumeHold(runId: number): { holdId: number; remaining: number } | null;
+  /** Charges outcomes against a hold, on `conn` inside the caller's transaction. Returns credits newly charged. */
+  capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number;
+  release(holdId: number): void;
+}

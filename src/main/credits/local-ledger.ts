@@ -1,0 +1,118 @@
+// Credits kept in the workbook itself: a monthly allowance (calendar month, reset on the
+// 1st, no rollover), holds and an append-only ledger with idempotency keys. It serves
+// until the licensing server's client plugs in, and stays as its test double. It must
+// never charge a key twice nor let holds and charges exceed the allowance.
+import type { CreditStatus } from '@shared/enrichment';
+import type { Connection, Workbook } from '../workbook/database';
+import type { Charge, CreditClient } from './credit-client';
+
+export const DEFAULT_LOCAL_ALLOWANCE = 10_000;
+
+/** Local prices until the server's price list arrives. */
+const PRICES: Record<string, number> = { 'http.request': 1 };
+
+export function periodOf(date: Date): { key: string; start: Date; end: Date } {
+  const start = new Date(date.getFullYear(), date.getMonth(), 1);
+  const end = new Date(date.getFullYear(), date.getMonth() + 1, 1);
+  return { key: `${start.getFullYear()}-${String(start.getMonth() + 1).padStart(2, '0')}`, start, end };
+}
+
+export class LocalLedger implements CreditClient {
+  constructor(
+    private readonly workbook: Workbook,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  price(actionId: string): number {
+    return PRICES[actionId] ?? 1;
+  }
+
+  allowance(): number {
+    const row = this.workbook.conn
+      .prepare("SELECT value FROM settings WHERE key = 'credits.allowance'")
+      .get() as { value: string } | undefined;
+    return row ? Number(row.value) : DEFAULT_LOCAL_ALLOWANCE;
+  }
+
+  setAllowance(credits: number): void {
+    this.workbook.conn
+      .prepare(
+        "INSERT INTO settings (key, value) VALUES ('credits.allowance', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(String(credits));
+  }
+
+  status(): CreditStatus {
+    const period = periodOf(this.now());
+    const { consumed, reserved } = this.totals(this.workbook.conn, period.key);
+    const allowance = this.allowance();
+    return {
+      allowance,
+      consumed,
+      reserved,
+      remaining: Math.max(0, allowance - consumed - reserved),
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      source: 'local',
+    };
+  }
+
+  hold(runId: number, credits: number): { holdId: number; reserved: number } {
+    const conn = this.workbook.conn;
+    const period = periodOf(this.now()).key;
+    return conn
+      .transaction(() => {
+        const { consumed, reserved } = this.totals(conn, period);
+        const available = Math.max(0, this.allowance() - consumed - reserved);
+        const amount = Math.min(credits, available);
+        const info = conn
+          .prepare("INSERT INTO credit_holds (run_id, credits, status, period) VALUES (?, ?, 'active', ?)")
+          .run(runId, amount, period);
+        return { holdId: Number(info.lastInsertRowid), reserved: amount };
+      })
+      .immediate();
+  }
+
+  resumeHold(runId: number): { holdId: number; remaining: number } | null {
+    const row = this.workbook.conn
+      .prepare(
+        "SELECT id, credits - captured AS remaining FROM credit_holds WHERE run_id = ? AND status = 'active'",
+      )
+      .get(runId) as { id: number; remaining: number } | undefined;
+    return row ? { holdId: row.id, remaining: row.remaining } : null;
+  }
+
+  capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number {
+    const period = periodOf(this.now()).key;
+    const insert = conn.prepare(
+      'INSERT INTO credit_ledger (idempotency_key, action_id, credits, run_id, period) VALUES (?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING',
+    );
+    let charged = 0;
+    for (const charge of charges) {
+      if (insert.run(charge.idempotencyKey, charge.actionId, charge.credits, runId, period).changes > 0)
+        charged += charge.credits;
+    }
+    if (charged > 0)
+      conn.prepare('UPDATE credit_holds SET captured = captured + ? WHERE id = ?').run(charged, holdId);
+    return charged;
+  }
+
+  release(holdId: number): void {
+    this.workbook.conn.prepare("UPDATE credit_holds SET status = 'released' WHERE id = ?").run(holdId);
+  }
+
+  private totals(conn: Connection, period: string): { consumed: number; reserved: number } {
+    const consumed = conn
+      .prepare('SELECT COALESCE(SUM(credits), 0) FROM credit_ledger WHERE period = ?')
+      .pluck()
+      .get(period) as number;
+    // What active holds may still spend; what they already spent is in the ledger.
+    const reserved = conn
+      .prepare(
+        "SELECT COALESCE(SUM(MAX(credits - captured, 0)), 0) FROM credit_holds WHERE status = 'active' AND period = ?",
+      )
+      .pluck()
+      .get(period) as number;
+    return { consumed, reserved };
+  }
+}

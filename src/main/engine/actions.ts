@@ -1,0 +1,90 @@
+// The catalogue as the engine sees it: each action says what it needs from a row, which
+// provider it calls (for rate limits), how to key its cache, and how to run once. The
+// seed catalogue of provider actions is its own issue; the generic HTTP request action
+// is here because users rely on it for any API without a built-in integration.
+import type { ActionInfo } from '@shared/enrichment';
+import { AppError } from '@shared/errors';
+import type { CellValue } from '@shared/model';
+import { type HttpRequestConfig, httpRequestConfigSchema, runHttpRequest } from './http-request-action';
+import { renderTemplate, templateColumns } from './template';
+
+export type ActionOutcome =
+  | { status: 'done'; values: Record<string, unknown>; raw: string }
+  | { status: 'not_found'; raw: string };
+
+/** A row as an action sees it: values by column name. */
+export type RowInput = Record<string, CellValue>;
+
+export interface PreparedAction {
+  providerId: string;
+  ratePerSecond: number;
+  burst: number;
+  /** Column names the action reads (checked against the table when the column is added). */
+  columns: string[];
+  /** Normalised input: equal keys mean the same question, answered once and cached. */
+  cacheKey(row: RowInput): string;
+  execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
+}
+
+export interface ActionDefinition {
+  info: ActionInfo;
+  /** Validates options (throws AppError('invalid_input')) and returns a ready-to-run action. */
+  prepare(options: Record<string, unknown>): PreparedAction;
+}
+
+const httpRequest: ActionDefinition = {
+  info: {
+    id: 'http.request',
+    name: 'HTTP request',
+    description:
+      'Call any JSON API once per row: URL, headers and body can use {{Column}} values; fields are read from the response by path.',
+    inputs: [],
+    outputs: [],
+    price: 1,
+    cacheTtlSeconds: 7 * 24 * 3600,
+  },
+  prepare(options) {
+    const parsed = httpRequestConfigSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError(
+        'invalid_input',
+        `HTTP request: ${issue?.message ?? 'invalid options'} at ${issue?.path.join('.') ?? ''}`,
+      );
+    }
+    const config: HttpRequestConfig = parsed.data;
+    const templates = [config.url, ...Object.values(config.headers), config.body ?? ''];
+    let host = 'http';
+    try {
+      host = new URL(config.url.replace(/\{\{[^}]*\}\}/g, 'x')).host;
+    } catch {
+      // the URL is all template: one shared limit
+    }
+    return {
+      providerId: `http:${host}`,
+      ratePerSecond: config.ratePerSecond,
+      burst: Math.max(1, Math.ceil(config.ratePerSecond)),
+      columns: [...new Set(templates.flatMap((t) => templateColumns(t)))],
+      cacheKey: (row) =>
+        JSON.stringify([
+          config.method,
+          renderTemplate(config.url, row, { encode: 'url' }),
+          config.body === null ? null : renderTemplate(config.body, row, { encode: 'json' }),
+          config.outputs,
+        ]),
+      execute: (row, signal) => runHttpRequest(config, row, signal),
+    };
+  },
+};
+
+const ACTIONS = new Map<string, ActionDefinition>([[httpRequest.info.id, httpRequest]]);
+
+export function actionDefinition(id: string): ActionDefinition {
+  const action = ACTIONS.get(id);
+  if (!action) throw new AppError('not_found', `Unknown action “${id}”.`);
+  return action;
+}
+
+export function listActions(): ActionInfo[] {
+  return [...ACTIONS.values()].map((a) => a.info);
+}

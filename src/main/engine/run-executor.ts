@@ -1,0 +1,433 @@
+// Executes one run: walks the run's remaining items in row order, calls the provider
+// through the scheduler (concurrency, rate limit, retries, timeouts), answers from the
+// result cache when it can, and writes outcomes in batched transactions. A row's result,
+// its charge and its removal from the run's items commit together, so a crash at any
+// moment leaves every row either done (and charged once) or still to do. Stop aborts
+// every call in flight and starts nothing new; nothing unfinished is charged.
+import type { CellStatus, RunInfo } from '@shared/enrichment';
+import { AppError } from '@shared/errors';
+import type { ColumnInfo } from '@shared/model';
+import type { CreditClient } from '../credits/credit-client';
+import type { EventBus } from '../ipc/event-bus';
+import { createLogger } from '../logger';
+import type { Connection, Workbook } from '../workbook/database';
+import { rowsTable, sqlColumn } from '../workbook/schema';
+import { toStoredLenient } from '../workbook/values';
+import { type ActionOutcome, actionDefinition } from './actions';
+import type { LoadedEnrichment } from './enrichments-service';
+import { rowByName } from './run-selection';
+import { CallError, Scheduler } from './scheduler';
+
+const log = createLogger('engine');
+const READ_CHUNK = 2_000;
+const FLUSH_ROWS = 500;
+const FLUSH_MS = 50;
+const PROGRESS_MS = 100;
+const RAW_LIMIT = 16_384;
+
+export interface RunSettings {
+  concurrency: number;
+  timeoutMs: number;
+}
+
+export interface ExecutorDeps {
+  workbook: Workbook;
+  credits: CreditClient;
+  events: EventBus;
+  enrichment: LoadedEnrichment;
+  columns: ColumnInfo[];
+  runId: number;
+  holdId: number;
+  /** Credits this run may still spend (its hold minus what it captured). */
+  budget: number;
+  settings: RunSettings;
+}
+
+interface Result {
+  rowId: number;
+  status: CellStatus;
+  values: Record<string, unknown> | null;
+  raw: string | null;
+  error: string | null;
+  cached: boolean;
+  durationMs: number | null;
+  cacheKey: string | null;
+}
+
+export class RunExecutor {
+  private readonly controller = new AbortController();
+  private interrupted = false;
+  private readonly conn: Connection;
+  private readonly price: number;
+  private budget: number;
+  private buffer: Result[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private pendingRowIds: number[] = [];
+  private lastProgress = 0;
+  private progressTimer: NodeJS.Timeout | null = null;
+  private readonly outputColumns: { key: string; column: ColumnInfo }[];
+  private readonly statements: ReturnType<RunExecutor['prepare']>;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.conn = deps.workbook.openSecondary();
+    this.price = deps.credits.price(deps.enrichment.config.actionId);
+    this.budget = deps.budget;
+    const byId = new Map(deps.columns.map((c) => [c.id, c]));
+    this.outputColumns = Object.entries(deps.enrichment.columns)
+      .map(([key, id]) => ({ key, column: byId.get(id) as ColumnInfo }))
+      .filter((o) => o.column);
+    this.statements = this.prepare();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(): void {
+    this.controller.abort();
+  }
+
+  /** Like stop, but the run stays resumable: its items and its hold are kept (quit). */
+  interrupt(): void {
+    this.interrupted = true;
+    this.controller.abort();
+  }
+
+  /** Runs to the end (or to Stop) and returns the run's final state. */
+  async run(): Promise<RunInfo> {
+    const { enrichment, settings } = this.deps;
+    const scheduler = new Scheduler({
+      concurrency: settings.concurrency,
+      signal: this.controller.signal,
+      timeoutMs: settings.timeoutMs,
+    });
+    const action = enrichment.action;
+    scheduler.limit(action.providerId, action.ratePerSecond, action.burst);
+    const inFlight = new Set<Promise<void>>();
+    const maxInFlight = Math.max(1, settings.concurrency * 2);
+    let cursor = 0;
+    try {
+      while (!this.signal.aborted) {
+        const chunk = this.statements.items.all(this.deps.runId, cursor, READ_CHUNK) as unknown[][];
+        if (chunk.length === 0) break;
+        for (const raw of chunk) {
+          if (this.signal.aborted) break;
+          cursor = raw[0] as number;
+          while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+          const task: Promise<void> = this.processRow(scheduler, raw).finally(() => inFlight.delete(task));
+          inFlight.add(task);
+        }
+      }
+      await Promise.all(inFlight);
+      this.flush();
+      return this.finish(this.signal.aborted ? 'stopped' : 'done');
+    } catch (error) {
+      log.error('run failed', error);
+      this.controller.abort();
+      await Promise.allSettled(inFlight);
+      this.flush();
+      return this.finish('failed');
+    } finally {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.conn.close();
+    }
+  }
+
+  private async processRow(scheduler: Scheduler, raw: unknown[]): Promise<void> {
+    const rowId = raw[0] as number;
+    if (raw[1] === null) {
+      this.push({
+        rowId,
+        status: 'skipped',
+        values: null,
+        raw: null,
+        error: 'The row was deleted.',
+        cached: false,
+        durationMs: null,
+        cacheKey: null,
+      });
+      return;
+    }
+    if (this.budget < this.price) {
+      this.push({
+        rowId,
+        status: 'out_of_credits',
+        values: null,
+        raw: null,
+        error: 'No credits left for this run.',
+        cached: false,
+        durationMs: null,
+        cacheKey: null,
+      });
+      return;
+    }
+    const action = this.deps.enrichment.action;
+    const input = rowByName(raw, this.deps.columns, 2);
+    let cacheKey: string;
+    try {
+      cacheKey = action.cacheKey(input);
+    } catch (error) {
+      this.push({
+        rowId,
+        status: 'error',
+        values: null,
+        raw: null,
+        error: (error as Error).message,
+        cached: false,
+        durationMs: null,
+        cacheKey: null,
+      });
+      return;
+    }
+    const hit = this.statements.cacheGet.get(
+      this.deps.enrichment.config.actionId,
+      action.providerId,
+      cacheKey,
+      Date.now(),
+    ) as { status: string; result: string } | undefined;
+    if (hit) {
+      const outcome = JSON.parse(hit.result) as ActionOutcome;
+      this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey }));
+      return;
+    }
+    this.budget -= this.price; // reserved for this call; given back unless it succeeds
+    const started = performance.now();
+    try {
+      const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
+      if (outcome.status !== 'done') this.budget += this.price;
+      this.push(
+        resultOf(rowId, outcome, {
+          cached: false,
+          durationMs: Math.round(performance.now() - started),
+          cacheKey,
+        }),
+      );
+    } catch (error) {
+      this.budget += this.price;
+      if (this.signal.aborted || (error instanceof CallError && error.kind === 'cancelled')) return; // finish() marks it cancelled
+      const message = error instanceof Error ? error.message : String(error);
+      const body = error instanceof CallError ? (error.body ?? null) : null;
+      this.push({
+        rowId,
+        status: 'error',
+        values: null,
+        raw: body,
+        error: message,
+        cached: false,
+        durationMs: Math.round(performance.now() - started),
+        cacheKey: null,
+      });
+    }
+  }
+
+  private push(result: Result): void {
+    this.buffer.push(result);
+    if (this.buffer.length >= FLUSH_ROWS) this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** One transaction: results into cells, the audit, the charges, the cache, the run's counters. */
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const { runId, holdId, enrichment, credits } = this.deps;
+    const s = this.statements;
+    const counts = { done: 0, notFound: 0, errors: 0, outOfCredits: 0, cached: 0, credits: 0 };
+    const now = new Date().toISOString();
+    const expires = Date.now() + actionTtlMs(this.deps);
+    this.conn.transaction(() => {
+      const charges = [];
+      for (const r of batch) {
+        if (r.status === 'done' && r.values && s.writeCells) {
+          s.writeCells.run(
+            ...this.outputColumns.map((o) => storedOutput(o.column, r.values?.[o.key])),
+            r.rowId,
+          );
+        }
+        const charged = r.status === 'done' && !r.cached ? this.price : 0;
+        s.audit.run(
+          enrichment.id,
+          r.rowId,
+          r.status,
+          runId,
+          enrichment.action.providerId,
+          charged,
+          r.cached ? 1 : 0,
+          r.durationMs,
+          r.error,
+          r.raw?.slice(0, RAW_LIMIT) ?? null,
+          now,
+        );
+        s.dropItem.run(runId, r.rowId);
+        if (!r.cached && r.cacheKey && (r.status === 'done' || r.status === 'not_found')) {
+          s.cachePut.run(
+            enrichment.config.actionId,
+            enrichment.action.providerId,
+            r.cacheKey,
+            r.status,
+            JSON.stringify({ status: r.status, values: r.values ?? undefined, raw: r.raw ?? '' }),
+            expires,
+          );
+        }
+        if (charged > 0)
+          charges.push({
+            idempotencyKey: `run:${runId}:row:${r.rowId}`,
+            actionId: enrichment.config.actionId,
+            credits: charged,
+          });
+        if (r.status === 'done') counts.done++;
+        else if (r.status === 'not_found') counts.notFound++;
+        else if (r.status === 'error') counts.errors++;
+        else if (r.status === 'out_of_credits') counts.outOfCredits++;
+        if (r.cached) counts.cached++;
+      }
+      counts.credits = credits.capture(this.conn, holdId, runId, charges);
+      s.count.run(
+        counts.done,
+        counts.notFound,
+        counts.errors,
+        counts.outOfCredits,
+        counts.cached,
+        counts.credits,
+        runId,
+      );
+    })();
+    for (const r of batch) this.pendingRowIds.push(r.rowId);
+    this.progress();
+  }
+
+  /** At most ~10 progress events a second, each with the rows that changed since the last. */
+  private progress(force = false): void {
+    const wait = this.lastProgress + PROGRESS_MS - performance.now();
+    if (!force && wait > 0) {
+      if (!this.progressTimer) this.progressTimer = setTimeout(() => this.progress(true), wait);
+      return;
+    }
+    if (this.progressTimer) {
+      clearTimeout(this.progressTimer);
+      this.progressTimer = null;
+    }
+    const rowIds = this.pendingRowIds;
+    this.pendingRowIds = [];
+    this.lastProgress = performance.now();
+    this.deps.events.emit('run/progress', { run: readRun(this.conn, this.deps.runId), rowIds });
+  }
+
+  private finish(status: 'done' | 'stopped' | 'failed'): RunInfo {
+    const { runId, enrichment } = this.deps;
+    if (this.interrupted) {
+      this.progress(true);
+      return readRun(this.conn, runId);
+    }
+    this.conn.transaction(() => {
+      // Whatever had not finished is cancelled, and nothing of it was charged.
+      this.conn
+        .prepare(
+          `UPDATE cell_runs SET status = 'cancelled', finished_at = ? WHERE enrichment_id = ? AND row_id IN (SELECT row_id FROM run_items WHERE run_id = ?)`,
+        )
+        .run(new Date().toISOString(), enrichment.id, runId);
+      this.conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);
+      this.conn
+        .prepare(
+          "UPDATE runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+        )
+        .run(status, runId);
+    })();
+    this.deps.credits.release(this.deps.holdId);
+    this.progress(true);
+    const run = readRun(this.conn, runId);
+    this.deps.events.emit('run/finished', run);
+    return run;
+  }
+
+  private prepare() {
+    const { enrichment, columns } = this.deps;
+    const table = rowsTable(enrichment.tableId);
+    const select = columns.map((c) => `t.${sqlColumn(c.id)}`);
+    const outputs = this.outputColumns.map((o) => `${sqlColumn(o.column.id)} = ?`);
+    const c = this.deps.workbook.conn;
+    return {
+      // On the UI connection: reads never wait for the writer (WAL).
+      items: c
+        .prepare(
+          `SELECT ri.row_id, t.id${select.length ? `, ${select.join(', ')}` : ''} FROM run_items ri LEFT JOIN ${table} t ON t.id = ri.row_id
+           WHERE ri.run_id = ? AND ri.row_id > ? ORDER BY ri.row_id LIMIT ?`,
+        )
+        .raw(),
+      cacheGet: c.prepare(
+        'SELECT status, result FROM result_cache WHERE action_id = ? AND provider = ? AND input_key = ? AND expires_at > ?',
+      ),
+      writeCells: outputs.length
+        ? this.conn.prepare(`UPDATE ${table} SET ${outputs.join(', ')} WHERE id = ?`)
+        : null,
+      audit: this.conn.prepare(
+        `INSERT INTO cell_runs (enrichment_id, row_id, status, run_id, provider, credits, cached, duration_ms, error, raw, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (enrichment_id, row_id) DO UPDATE SET status = excluded.status, run_id = excluded.run_id,
+           provider = excluded.provider, credits = excluded.credits, cached = excluded.cached, duration_ms = excluded.duration_ms,
+           error = excluded.error, raw = excluded.raw, finished_at = excluded.finished_at`,
+      ),
+      dropItem: this.conn.prepare('DELETE FROM run_items WHERE run_id = ? AND row_id = ?'),
+      cachePut: this.conn.prepare(
+        `INSERT INTO result_cache (action_id, provider, input_key, status, result, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (action_id, provider, input_key) DO UPDATE SET status = excluded.status, result = excluded.result, expires_at = excluded.expires_at`,
+      ),
+      count: this.conn.prepare(
+        `UPDATE runs SET done = done + ?, not_found = not_found + ?, errors = errors + ?, out_of_credits = out_of_credits + ?,
+           cached = cached + ?, credits = credits + ? WHERE id = ?`,
+      ),
+    };
+  }
+}
+
+function resultOf(
+  rowId: number,
+  outcome: ActionOutcome,
+  extra: { cached: boolean; durationMs: number; cacheKey: string },
+): Result {
+  return {
+    rowId,
+    status: outcome.status,
+    values: outcome.status === 'done' ? outcome.values : null,
+    raw: outcome.raw,
+    error: null,
+    ...extra,
+  };
+}
+
+function storedOutput(column: ColumnInfo, value: unknown): string | number | null {
+  if (value === undefined || value === null) return null;
+  const cell = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+  return toStoredLenient(column.type, cell).value;
+}
+
+function actionTtlMs(deps: ExecutorDeps): number {
+  return actionDefinition(deps.enrichment.config.actionId).info.cacheTtlSeconds * 1000;
+}
+
+export function readRun(conn: Connection, runId: number): RunInfo {
+  const row = conn.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as
+    | Record<string, unknown>
+    | undefined;
+  if (!row) throw new AppError('not_found', 'No such run.');
+  return {
+    id: row.id as number,
+    enrichmentId: row.enrichment_id as number,
+    tableId: row.table_id as number,
+    status: row.status as RunInfo['status'],
+    total: row.total as number,
+    done: row.done as number,
+    notFound: row.not_found as number,
+    errors: row.errors as number,
+    outOfCredits: row.out_of_credits as number,
+    cached: row.cached as number,
+    credits: row.credits as number,
+    startedAt: row.started_at as string,
+    finishedAt: (row.finished_at as string | null) ?? null,
+  };
+}
