@@ -154,6 +154,11 @@ export const channels = {
     }),
     output: {} as { rows: RowData[]; rowCount: number },
   },
+  /** The rows a run just changed, as they are now (the grid refreshes only those). */
+  'rows/get': {
+    input: z.object({ tableId: idSchema, rowIds: z.array(idSchema).min(1).max(1_000) }),
+    output: {} as { rows: RowData[] },
+  },
   'rows/count': { input: z.object({ view: viewSchema }), output: {} as { rowCount: number } },
   'rows/update-cell': {
     input: z.object({ tableId: idSchema, rowId: idSchema, columnId: idSchema, value: cellValueSchema }),
@@ -194,6 +199,17 @@ export const channels = {
   'enrichments/list': { input: z.object({ tableId: idSchema }), output: [] as EnrichmentInfo[] },
   'enrichments/add': {
     input: z.object({ tableId: idSchema, name, config: enrichmentConfigSchema }),
+    output: {} as EnrichmentInfo,
+  },
+  'enrichments/update': {
+    input: z.object({
+      enrichmentId: idSchema,
+      name: name.optional(),
+      condition: z.string().trim().max(2_000).nullable().optional(),
+      autoRun: z.boolean().optional(),
+      creditCap: z.number().int().min(1).max(100_000_000).nullable().optional(),
+      options: z.record(z.string().max(100), z.unknown()).optional(),
+    }),
     output: {} as EnrichmentInfo,
   },
   'enrichments/delete': { input: z.object({ enrichmentId: idSchema }), output: {} as { deleted: true } },

@@ -1,19 +1,9 @@
 // The enrichment contract: actions (what a column can do), an enrichment's
 // configuration, run scopes, cell states and runs as every process sees them. No I/O.
 import { z } from 'zod';
-import { type ColumnType, columnTypeSchema, idSchema, viewSchema } from './model';
+import { type CellStatus, type ColumnType, columnTypeSchema, idSchema, viewSchema } from './model';
 
-export const CELL_STATUSES = [
-  'queued',
-  'running',
-  'done',
-  'not_found',
-  'error',
-  'skipped',
-  'out_of_credits',
-  'cancelled',
-] as const;
-export type CellStatus = (typeof CELL_STATUSES)[number];
+export { CELL_STATUSES, type CellStatus } from './model';
 
 export interface ActionOutput {
   key: string;
@@ -52,8 +42,8 @@ export const enrichmentConfigSchema = z.object({
   condition: z.string().trim().max(2_000).nullable().default(null),
   outputs: z.array(enrichmentOutputSchema).min(1).max(50),
   autoRun: z.boolean().default(false),
-  /** Never spend more than this on the column through auto-run (null: no auto-run spending). */
-  creditCap: z.number().int().min(0).max(100_000_000).nullable().default(null),
+  /** Auto-run never spends more than this on the column, in total (required with auto-run). */
+  creditCap: z.number().int().min(1).max(100_000_000).nullable().default(null),
 });
 export type EnrichmentConfig = z.infer<typeof enrichmentConfigSchema>;
 export type EnrichmentConfigInput = z.input<typeof enrichmentConfigSchema>;
@@ -99,6 +89,9 @@ export interface RunInfo {
   id: number;
   enrichmentId: number;
   tableId: number;
+  /** the enrichment column's name */
+  name: string;
+  trigger: 'manual' | 'auto';
   status: RunStatus;
   total: number;
   done: number;
@@ -110,6 +103,8 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string | null;
 }
+
+export const RUN_ACTIVE: readonly RunStatus[] = ['running', 'stopping'];
 
 export interface CellAudit {
   enrichmentId: number;

@@ -11,6 +11,19 @@ export type TableKind = (typeof TABLE_KINDS)[number];
 
 export const idSchema = z.number().int().positive();
 
+/** The states of an enrichment cell. */
+export const CELL_STATUSES = [
+  'queued',
+  'running',
+  'done',
+  'not_found',
+  'error',
+  'skipped',
+  'out_of_credits',
+  'cancelled',
+] as const;
+export type CellStatus = (typeof CELL_STATUSES)[number];
+
 /** A cell value as it crosses IPC. Dates are ISO strings, JSON is its text. */
 export const cellValueSchema = z.union([z.string().max(1_000_000), z.number(), z.boolean(), z.null()]);
 export type CellValue = z.infer<typeof cellValueSchema>;
@@ -25,6 +38,9 @@ export interface ColumnInfo {
   width: number | null;
   /** Built-in link column (a contact's company); it cannot be retyped or deleted. */
   system: 'company_link' | null;
+  /** The enrichment column whose results land here, and which of its output fields. */
+  enrichmentId: number | null;
+  outputKey: string | null;
 }
 
 export interface TableInfo {
@@ -42,6 +58,19 @@ export interface RowData {
   id: number;
   /** Values keyed by columnKey(columnId). */
   cells: Record<string, CellValue>;
+  /**
+   * The row's enrichment cell states, keyed by enrichment id; absent for a row that
+   * was never queued for that enrichment (and for tables without enrichments).
+   */
+  runs?: Record<string, RowRunState>;
+}
+
+/** What a cell of an enrichment column shows besides its value; the audit has the rest. */
+export interface RowRunState {
+  status: CellStatus;
+  /** short reason for error, out of credits and skipped cells */
+  error: string | null;
+  cached: boolean;
 }
 
 // ---- Filters: the shapes of AG Grid's simple filter models, checked at run time. ----

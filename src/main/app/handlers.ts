@@ -41,11 +41,19 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     },
 
     'rows/block': ({ view, start, end }) => s.rows.block(view, start, end),
+    'rows/get': async ({ tableId, rowIds }) => ({ rows: await s.rows.rows(tableId, rowIds) }),
     'rows/count': async ({ view }) => ({ rowCount: await s.rows.count(view) }),
-    'rows/update-cell': async ({ tableId, rowId, columnId, value }) => ({
-      row: await s.rows.updateCell(tableId, rowId, columnId, value),
-    }),
-    'rows/insert': async ({ tableId, values }) => ({ row: await s.rows.insert(tableId, values) }),
+    'rows/update-cell': async ({ tableId, rowId, columnId, value }) => {
+      const row = await s.rows.updateCell(tableId, rowId, columnId, value);
+      const column = await s.tables.column(columnId);
+      void s.engine.autoRun(tableId, [rowId], column.name);
+      return { row };
+    },
+    'rows/insert': async ({ tableId, values }) => {
+      const row = await s.rows.insert(tableId, values);
+      void s.engine.autoRun(tableId, [row.id]);
+      return { row };
+    },
     'rows/delete': async ({ tableId, selection }) => ({ deleted: await s.rows.delete(tableId, selection) }),
 
     'files/pick-import': async () => {
@@ -89,15 +97,22 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'import/start': async ({ fileId, ...request }) => {
       const file = s.files.get(fileId, 'import');
       const title = `Import ${file.name}`;
-      const jobId = s.jobs.start('import', title, (ctx) =>
-        s.imports.run(
+      const jobId = s.jobs.start('import', title, async (ctx) => {
+        const target = request.target;
+        const lastRowId = target.kind === 'existing' ? s.rows.lastRowId(target.tableId) : 0;
+        const result = await s.imports.run(
           { ...request, path: file.path, fileName: file.name },
           {
             signal: ctx.signal,
             onProgress: (p) => ctx.progress({ phase: 'importing', unit: 'bytes', ...p }),
           },
-        ),
-      );
+        );
+        // New rows go through the table's auto-run columns (rows merged into are not re-run).
+        if (target.kind === 'existing' && result.inserted > 0) {
+          void s.engine.autoRun(target.tableId, s.rows.idsAfter(target.tableId, lastRowId));
+        }
+        return result;
+      });
       return { jobId };
     },
 
@@ -126,8 +141,9 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'actions/list': async () => listActions(),
     'enrichments/list': ({ tableId }) => s.enrichments.list(tableId),
     'enrichments/add': ({ tableId, name, config }) => s.enrichments.add(tableId, name, config),
+    'enrichments/update': ({ enrichmentId, ...patch }) => s.enrichments.update(enrichmentId, patch),
     'enrichments/delete': async ({ enrichmentId }) => {
-      await s.enrichments.delete(enrichmentId);
+      await s.engine.deleteEnrichment(enrichmentId);
       return { deleted: true };
     },
     'enrichments/quote': ({ enrichmentId, scope }) => s.engine.quote(enrichmentId, scope),

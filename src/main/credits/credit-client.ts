@@ -16,10 +16,11 @@ export interface CreditClient {
   status(): CreditStatus;
   price(actionId: string): number;
   /** Reserves up to `credits` for a run; may reserve less when the balance is short. */
-  hold(runId: number, credits: number): { holdId: number; reserved: number };
+  hold(runId: number, credits: number): Promise<{ holdId: number; reserved: number }>;
   /** The hold of a run that was interrupted (crash, quit), to go on spending against it. */
   resumeHold(runId: number): { holdId: number; remaining: number } | null;
   /** Charges outcomes against a hold, on `conn` inside the caller's transaction. Returns credits newly charged. */
   capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number;
-  release(holdId: number): void;
+  /** Gives back what the hold did not spend. */
+  release(holdId: number): Promise<void>;
 }

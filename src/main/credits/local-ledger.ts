@@ -57,7 +57,7 @@ export class LocalLedger implements CreditClient {
     };
   }
 
-  hold(runId: number, credits: number): { holdId: number; reserved: number } {
+  async hold(runId: number, credits: number): Promise<{ holdId: number; reserved: number }> {
     const conn = this.workbook.conn;
     const period = periodOf(this.now()).key;
     return conn
@@ -97,7 +97,7 @@ export class LocalLedger implements CreditClient {
     return charged;
   }
 
-  release(holdId: number): void {
+  async release(holdId: number): Promise<void> {
     this.workbook.conn.prepare("UPDATE credit_holds SET status = 'released' WHERE id = ?").run(holdId);
   }
 

@@ -21,6 +21,8 @@ export interface PreparedAction {
   burst: number;
   /** Column names the action reads (checked against the table when the column is added). */
   columns: string[];
+  /** The fields an outcome's values may hold; enrichment outputs must be among them. */
+  outputKeys: string[];
   /** Normalised input: equal keys mean the same question, answered once and cached. */
   cacheKey(row: RowInput): string;
   execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
@@ -28,8 +30,15 @@ export interface PreparedAction {
 
 export interface ActionDefinition {
   info: ActionInfo;
-  /** Validates options (throws AppError('invalid_input')) and returns a ready-to-run action. */
-  prepare(options: Record<string, unknown>): PreparedAction;
+  /**
+   * Validates options (throws AppError('invalid_input')) and returns a ready-to-run action.
+   * `inputs` maps each of the action's mapped inputs to the name of its column.
+   */
+  prepare(options: Record<string, unknown>, context: PrepareContext): PreparedAction;
+}
+
+export interface PrepareContext {
+  inputs: Record<string, string>;
 }
 
 const httpRequest: ActionDefinition = {
@@ -65,6 +74,7 @@ const httpRequest: ActionDefinition = {
       ratePerSecond: config.ratePerSecond,
       burst: Math.max(1, Math.ceil(config.ratePerSecond)),
       columns: [...new Set(templates.flatMap((t) => templateColumns(t)))],
+      outputKeys: config.outputs.map((o) => o.key),
       cacheKey: (row) =>
         JSON.stringify([
           config.method,

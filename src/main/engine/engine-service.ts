@@ -1,7 +1,9 @@
 // The engine's front door: quotes, starts, stops and resumes runs of enrichment columns,
-// and answers the per-cell audit. A run is persisted (runs + run_items) before its first
-// call, so quitting or crashing mid-run resumes where it was on the next start, without
-// running or charging any row twice.
+// runs auto-run columns on new and changed rows, and answers the per-cell audit. A run is
+// persisted (runs + run_items) before its first call, so quitting or crashing mid-run
+// resumes where it was on the next start, without running or charging any row twice.
+// Auto-run never spends past the column's credit cap, and never starts a second run of
+// a column that is running: the rows wait and go in the next run.
 import type { CellAudit, CreditStatus, RunInfo, RunQuote, RunScope } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
 import type { CreditClient } from '../credits/credit-client';
@@ -11,15 +13,24 @@ import type { Workbook } from '../workbook/database';
 import type { TablesService } from '../workbook/tables-service';
 import type { EnrichmentsService, LoadedEnrichment } from './enrichments-service';
 import { RunExecutor, type RunSettings, readRun } from './run-executor';
-import { selectRows } from './run-selection';
+import { type Selection, selectRows } from './run-selection';
 
 const log = createLogger('engine');
 
+type Trigger = 'manual' | 'auto';
+
+interface ActiveRun {
+  enrichmentId: number;
+  executor: RunExecutor;
+  done: Promise<RunInfo>;
+}
+
 export class EngineService {
-  private readonly active = new Map<
-    number,
-    { enrichmentId: number; executor: RunExecutor; done: Promise<RunInfo> }
-  >();
+  private readonly active = new Map<number, ActiveRun>();
+  /** Auto-run rows that arrived while their column was running: they go in its next run. */
+  private readonly pendingAuto = new Map<number, { tableId: number; rowIds: Set<number>; force: boolean }>();
+  private readonly starting = new Set<Promise<unknown>>();
+  private closing = false;
 
   constructor(
     private readonly workbook: Workbook,
@@ -36,8 +47,7 @@ export class EngineService {
 
   async quote(enrichmentId: number, scope: RunScope): Promise<RunQuote> {
     const enrichment = await this.enrichments.load(enrichmentId);
-    const columns = await this.tables.columns(enrichment.tableId);
-    const selection = selectRows(this.workbook.conn, enrichment, columns, scope);
+    const selection = await this.select(enrichment, scope);
     const price = this.credits.price(enrichment.config.actionId);
     return {
       rows: selection.rowIds.length,
@@ -49,52 +59,47 @@ export class EngineService {
     };
   }
 
+  /** A run the user asked for (after a quote). */
   async start(enrichmentId: number, scope: RunScope): Promise<RunInfo> {
     const enrichment = await this.enrichments.load(enrichmentId);
-    for (const active of this.active.values()) {
-      if (active.enrichmentId === enrichmentId)
-        throw new AppError('conflict', 'This column is already running; stop it first.');
-    }
-    const columns = await this.tables.columns(enrichment.tableId);
-    const selection = selectRows(this.workbook.conn, enrichment, columns, scope);
+    if (this.activeRunOf(enrichmentId) !== null)
+      throw new AppError('conflict', 'This column is already running; stop it first.');
+    const selection = await this.select(enrichment, scope);
     if (selection.rowIds.length === 0 && selection.skippedIds.length === 0) {
       throw new AppError('invalid_input', 'No rows to run: every row in scope already has a result.');
     }
-    const conn = this.workbook.conn;
-    const runId = conn
-      .transaction(() => {
-        const id = Number(
-          conn
-            .prepare(
-              "INSERT INTO runs (enrichment_id, table_id, scope, status, total) VALUES (?, ?, ?, 'running', ?)",
-            )
-            .run(enrichment.id, enrichment.tableId, JSON.stringify(scope), selection.rowIds.length)
-            .lastInsertRowid,
-        );
-        const item = conn.prepare('INSERT INTO run_items (run_id, row_id) VALUES (?, ?)');
-        const audit = conn.prepare(
-          `INSERT INTO cell_runs (enrichment_id, row_id, status, run_id, credits, cached, error, raw, finished_at)
-         VALUES (?, ?, ?, ?, 0, 0, NULL, NULL, ?)
-         ON CONFLICT (enrichment_id, row_id) DO UPDATE SET status = excluded.status, run_id = excluded.run_id,
-           credits = 0, cached = 0, error = NULL, raw = NULL, duration_ms = NULL, finished_at = excluded.finished_at`,
-        );
-        const now = new Date().toISOString();
-        for (const rowId of selection.rowIds) {
-          item.run(id, rowId);
-          audit.run(enrichment.id, rowId, 'queued', id, null);
-        }
-        for (const rowId of selection.skippedIds) audit.run(enrichment.id, rowId, 'skipped', id, now);
-        return id;
-      })
-      .immediate();
     const price = this.credits.price(enrichment.config.actionId);
-    const hold = this.credits.hold(runId, selection.rowIds.length * price);
-    return this.launch(enrichment, runId, hold.holdId, hold.reserved);
+    return this.createRun(enrichment, scope, selection, 'manual', selection.rowIds.length * price);
+  }
+
+  /**
+   * New rows (inserted, imported) or rows whose `changedColumn` was edited go through the
+   * table's auto-run columns that read them, within each column's credit cap. Never throws:
+   * a failure is logged and the rows stay as they are.
+   */
+  autoRun(tableId: number, rowIds: number[], changedColumn?: string): Promise<void> {
+    if (rowIds.length === 0 || this.closing) return Promise.resolve();
+    return this.track(this.autoRunNow(tableId, rowIds, changedColumn));
+  }
+
+  private async autoRunNow(tableId: number, rowIds: number[], changedColumn?: string): Promise<void> {
+    for (const id of this.enrichments.autoRunIds(tableId)) {
+      try {
+        const enrichment = await this.enrichments.load(id);
+        if (changedColumn !== undefined && !enrichment.reads.has(changedColumn.toLowerCase())) continue;
+        // An edited input makes the old result stale: run it again (the cache still
+        // answers for free if the input comes back to a value already paid for).
+        await this.autoRunRows(enrichment, rowIds, changedColumn !== undefined);
+      } catch (error) {
+        log.error(`auto-run of enrichment ${id} failed`, error);
+      }
+    }
   }
 
   stop(runId: number): boolean {
     const active = this.active.get(runId);
     if (!active) return false;
+    this.pendingAuto.delete(active.enrichmentId);
     active.executor.stop();
     return true;
   }
@@ -103,6 +108,19 @@ export class EngineService {
   async wait(runId: number): Promise<RunInfo> {
     const active = this.active.get(runId);
     return active ? active.done : readRun(this.workbook.conn, runId);
+  }
+
+  /** Waits until no run is active, auto-runs started meanwhile included (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0 || this.starting.size > 0) {
+      await Promise.allSettled([...this.starting, ...[...this.active.values()].map((r) => r.done)]);
+    }
+  }
+
+  /** Keeps count of auto-runs being set up, so idle() does not return between two runs. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.starting.add(work);
+    return work.finally(() => this.starting.delete(work));
   }
 
   list(): RunInfo[] {
@@ -133,32 +151,43 @@ export class EngineService {
     };
   }
 
+  /** Deletes an enrichment column's configuration, stopping its run first. */
+  async deleteEnrichment(enrichmentId: number): Promise<void> {
+    const runId = this.activeRunOf(enrichmentId);
+    this.pendingAuto.delete(enrichmentId);
+    if (runId !== null) {
+      this.stop(runId);
+      await this.wait(runId);
+    }
+    await this.enrichments.delete(enrichmentId);
+  }
+
   /** On start: runs interrupted by a quit or a crash go on from their remaining items. */
   async resumeInterrupted(): Promise<number[]> {
-    const ids = this.workbook.conn
-      .prepare("SELECT id, enrichment_id FROM runs WHERE status IN ('running', 'stopping')")
-      .all() as {
-      id: number;
-      enrichment_id: number;
-    }[];
+    const runs = this.workbook.conn
+      .prepare("SELECT id, enrichment_id, limited_by FROM runs WHERE status IN ('running', 'stopping')")
+      .all() as { id: number; enrichment_id: number; limited_by: 'credits' | 'cap' | null }[];
     const resumed: number[] = [];
-    for (const { id, enrichment_id } of ids) {
+    for (const run of runs) {
       try {
-        const enrichment = await this.enrichments.load(enrichment_id);
-        let hold = this.credits.resumeHold(id);
+        const enrichment = await this.enrichments.load(run.enrichment_id);
+        let hold = this.credits.resumeHold(run.id);
         if (!hold) {
           const items = this.workbook.conn
             .prepare('SELECT COUNT(*) FROM run_items WHERE run_id = ?')
             .pluck()
-            .get(id) as number;
-          const fresh = this.credits.hold(id, items * this.credits.price(enrichment.config.actionId));
+            .get(run.id) as number;
+          const fresh = await this.credits.hold(
+            run.id,
+            items * this.credits.price(enrichment.config.actionId),
+          );
           hold = { holdId: fresh.holdId, remaining: fresh.reserved };
         }
-        await this.launch(enrichment, id, hold.holdId, hold.remaining);
-        resumed.push(id);
+        await this.launch(enrichment, run.id, hold.holdId, hold.remaining, run.limited_by);
+        resumed.push(run.id);
       } catch (error) {
-        log.error(`run ${id} could not resume`, error);
-        this.workbook.conn.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(id);
+        log.error(`run ${run.id} could not resume`, error);
+        this.workbook.conn.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(run.id);
       }
     }
     return resumed;
@@ -166,9 +195,96 @@ export class EngineService {
 
   /** Quit: every run stops its calls but keeps its items and hold, to resume on the next start. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     const running = [...this.active.values()];
     for (const { executor } of running) executor.interrupt();
     await Promise.allSettled(running.map((r) => r.done));
+  }
+
+  private activeRunOf(enrichmentId: number): number | null {
+    for (const [runId, active] of this.active) if (active.enrichmentId === enrichmentId) return runId;
+    return null;
+  }
+
+  private async select(enrichment: LoadedEnrichment, scope: RunScope): Promise<Selection> {
+    const columns = await this.tables.columns(enrichment.tableId);
+    return selectRows(this.workbook.conn, enrichment, columns, scope);
+  }
+
+  private async autoRunRows(enrichment: LoadedEnrichment, rowIds: number[], force: boolean): Promise<void> {
+    if (this.activeRunOf(enrichment.id) !== null) {
+      const pending = this.pendingAuto.get(enrichment.id) ?? {
+        tableId: enrichment.tableId,
+        rowIds: new Set<number>(),
+        force: false,
+      };
+      for (const id of rowIds) pending.rowIds.add(id);
+      pending.force ||= force;
+      this.pendingAuto.set(enrichment.id, pending);
+      return;
+    }
+    const scope: RunScope = { target: { kind: 'rows', rowIds }, only: 'all', force };
+    const selection = await this.select(enrichment, scope);
+    if (selection.rowIds.length === 0 && selection.skippedIds.length === 0) return;
+    const spent = this.workbook.conn
+      .prepare("SELECT COALESCE(SUM(credits), 0) FROM runs WHERE enrichment_id = ? AND trigger = 'auto'")
+      .pluck()
+      .get(enrichment.id) as number;
+    const capLeft = Math.max(0, (enrichment.config.creditCap ?? 0) - spent);
+    const price = this.credits.price(enrichment.config.actionId);
+    await this.createRun(enrichment, scope, selection, 'auto', selection.rowIds.length * price, capLeft);
+  }
+
+  /** Persists the run and its items, reserves its credits, and starts it. */
+  private async createRun(
+    enrichment: LoadedEnrichment,
+    scope: RunScope,
+    selection: Selection,
+    trigger: Trigger,
+    cost: number,
+    cap: number = Number.POSITIVE_INFINITY,
+  ): Promise<RunInfo> {
+    const conn = this.workbook.conn;
+    const runId = conn
+      .transaction(() => {
+        const id = Number(
+          conn
+            .prepare(
+              "INSERT INTO runs (enrichment_id, table_id, scope, trigger, status, total) VALUES (?, ?, ?, ?, 'running', ?)",
+            )
+            .run(enrichment.id, enrichment.tableId, JSON.stringify(scope), trigger, selection.rowIds.length)
+            .lastInsertRowid,
+        );
+        const item = conn.prepare('INSERT INTO run_items (run_id, row_id) VALUES (?, ?)');
+        const audit = conn.prepare(
+          `INSERT INTO cell_runs (enrichment_id, row_id, status, run_id, credits, cached, error, raw, finished_at)
+         VALUES (?, ?, ?, ?, 0, 0, ?, NULL, ?)
+         ON CONFLICT (enrichment_id, row_id) DO UPDATE SET status = excluded.status, run_id = excluded.run_id,
+           credits = 0, cached = 0, error = excluded.error, raw = NULL, duration_ms = NULL, finished_at = excluded.finished_at`,
+        );
+        const now = new Date().toISOString();
+        for (const rowId of selection.rowIds) {
+          item.run(id, rowId);
+          audit.run(enrichment.id, rowId, 'queued', id, null, null);
+        }
+        for (const rowId of selection.skippedIds) {
+          audit.run(enrichment.id, rowId, 'skipped', id, 'The “only run if” condition said no.', now);
+        }
+        return id;
+      })
+      .immediate();
+    const wanted = Math.min(cost, cap);
+    let hold: { holdId: number; reserved: number };
+    try {
+      hold = await this.credits.hold(runId, wanted);
+    } catch (error) {
+      conn.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(runId);
+      conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);
+      throw error;
+    }
+    const limitedBy = hold.reserved < wanted ? 'credits' : wanted < cost ? 'cap' : null;
+    if (limitedBy) conn.prepare('UPDATE runs SET limited_by = ? WHERE id = ?').run(limitedBy, runId);
+    return this.launch(enrichment, runId, hold.holdId, hold.reserved, limitedBy);
   }
 
   private async launch(
@@ -176,6 +292,7 @@ export class EngineService {
     runId: number,
     holdId: number,
     budget: number,
+    limitedBy: 'credits' | 'cap' | null,
   ): Promise<RunInfo> {
     const columns = await this.tables.columns(enrichment.tableId);
     const executor = new RunExecutor({
@@ -187,10 +304,27 @@ export class EngineService {
       runId,
       holdId,
       budget,
+      limitedBy,
       settings: this.settings,
     });
-    const done = executor.run().finally(() => this.active.delete(runId));
+    const done = executor.run().finally(() => {
+      this.active.delete(runId);
+      this.afterRun(enrichment.id);
+    });
     this.active.set(runId, { enrichmentId: enrichment.id, executor, done });
     return readRun(this.workbook.conn, runId);
+  }
+
+  /** Auto-run rows that waited for the column's run go now. */
+  private afterRun(enrichmentId: number): void {
+    const pending = this.pendingAuto.get(enrichmentId);
+    if (!pending || this.closing) return;
+    this.pendingAuto.delete(enrichmentId);
+    void this.track(
+      this.enrichments
+        .load(enrichmentId)
+        .then((enrichment) => this.autoRunRows(enrichment, [...pending.rowIds], pending.force))
+        .catch((error) => log.error(`auto-run of enrichment ${enrichmentId} failed`, error)),
+    );
   }
 }

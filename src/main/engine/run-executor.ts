@@ -40,6 +40,8 @@ export interface ExecutorDeps {
   holdId: number;
   /** Credits this run may still spend (its hold minus what it captured). */
   budget: number;
+  /** What cut the budget short, for the message on rows it could not pay for. */
+  limitedBy: 'credits' | 'cap' | null;
   settings: RunSettings;
 }
 
@@ -120,13 +122,13 @@ export class RunExecutor {
       }
       await Promise.all(inFlight);
       this.flush();
-      return this.finish(this.signal.aborted ? 'stopped' : 'done');
+      return await this.finish(this.signal.aborted ? 'stopped' : 'done');
     } catch (error) {
       log.error('run failed', error);
       this.controller.abort();
       await Promise.allSettled(inFlight);
       this.flush();
-      return this.finish('failed');
+      return await this.finish('failed');
     } finally {
       if (this.flushTimer) clearTimeout(this.flushTimer);
       this.conn.close();
@@ -154,7 +156,10 @@ export class RunExecutor {
         status: 'out_of_credits',
         values: null,
         raw: null,
-        error: 'No credits left for this run.',
+        error:
+          this.deps.limitedBy === 'cap'
+            ? "Auto-run reached this column's credit cap."
+            : 'No credits left for this run.',
         cached: false,
         durationMs: null,
         cacheKey: null,
@@ -318,7 +323,7 @@ export class RunExecutor {
     this.deps.events.emit('run/progress', { run: readRun(this.conn, this.deps.runId), rowIds });
   }
 
-  private finish(status: 'done' | 'stopped' | 'failed'): RunInfo {
+  private async finish(status: 'done' | 'stopped' | 'failed'): Promise<RunInfo> {
     const { runId, enrichment } = this.deps;
     if (this.interrupted) {
       this.progress(true);
@@ -338,7 +343,12 @@ export class RunExecutor {
         )
         .run(status, runId);
     })();
-    this.deps.credits.release(this.deps.holdId);
+    try {
+      await this.deps.credits.release(this.deps.holdId);
+    } catch (error) {
+      // The hold expires by itself on the server; the run's results stand.
+      log.warn('could not release the hold', error);
+    }
     this.progress(true);
     const run = readRun(this.conn, runId);
     this.deps.events.emit('run/finished', run);
@@ -411,14 +421,16 @@ function actionTtlMs(deps: ExecutorDeps): number {
 }
 
 export function readRun(conn: Connection, runId: number): RunInfo {
-  const row = conn.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as
-    | Record<string, unknown>
-    | undefined;
+  const row = conn
+    .prepare('SELECT r.*, e.name FROM runs r JOIN enrichments e ON e.id = r.enrichment_id WHERE r.id = ?')
+    .get(runId) as Record<string, unknown> | undefined;
   if (!row) throw new AppError('not_found', 'No such run.');
   return {
     id: row.id as number,
     enrichmentId: row.enrichment_id as number,
     tableId: row.table_id as number,
+    name: row.name as string,
+    trigger: row.trigger === 'auto' ? 'auto' : 'manual',
     status: row.status as RunInfo['status'],
     total: row.total as number,
     done: row.done as number,

@@ -75,6 +75,10 @@ const migrations: [name: string, migration: Migration][] = [
           enrichment_id INTEGER NOT NULL REFERENCES enrichments(id) ON DELETE CASCADE,
           table_id INTEGER NOT NULL,
           scope TEXT NOT NULL,
+          -- 'manual' (the user asked, after a quote) or 'auto' (new or changed rows)
+          trigger TEXT NOT NULL DEFAULT 'manual',
+          -- what the run's hold was cut by, if anything: 'credits' or 'cap' (auto-run's credit cap)
+          limited_by TEXT,
           status TEXT NOT NULL,
           total INTEGER NOT NULL,
           done INTEGER NOT NULL DEFAULT 0,

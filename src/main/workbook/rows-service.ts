@@ -4,7 +4,7 @@
 
 import type { RowSelection } from '@shared/api';
 import { AppError } from '@shared/errors';
-import type { CellValue, ColumnInfo, RowData, ViewSpec } from '@shared/model';
+import type { CellStatus, CellValue, ColumnInfo, RowData, ViewSpec } from '@shared/model';
 import { columnKey } from '@shared/model';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from './database';
@@ -41,7 +41,42 @@ export class RowsService {
       )
       .raw()
       .all(start, start + limit) as unknown[][];
-    return { rows: raw.map((r) => toRowData(r, columns)), rowCount: materialised.rowCount };
+    const rows = raw.map((r) => toRowData(r, columns));
+    this.attachRunStates(columns, rows);
+    return { rows, rowCount: materialised.rowCount };
+  }
+
+  /** Given rows by id, as they are now (the grid refreshes only rows a run changed). */
+  async rows(tableId: number, rowIds: number[]): Promise<RowData[]> {
+    const columns = await this.tables.columns(tableId);
+    if (rowIds.length === 0) return [];
+    const select = ['id', ...columns.map((c) => sqlColumn(c.id))].join(', ');
+    const ids = [...new Set(rowIds)].slice(0, 1_000);
+    const raw = this.workbook.conn
+      .prepare(
+        `SELECT ${select} FROM ${rowsTable(tableId)} WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+      )
+      .raw()
+      .all(...ids) as unknown[][];
+    const rows = raw.map((r) => toRowData(r, columns));
+    this.attachRunStates(columns, rows);
+    return rows;
+  }
+
+  /** The highest row id of a table (0 when empty): rows added later have larger ids. */
+  lastRowId(tableId: number): number {
+    return this.workbook.conn
+      .prepare(`SELECT COALESCE(MAX(id), 0) FROM ${rowsTable(tableId)}`)
+      .pluck()
+      .get() as number;
+  }
+
+  /** Ids of the rows added after `rowId`, in order. */
+  idsAfter(tableId: number, rowId: number): number[] {
+    return this.workbook.conn
+      .prepare(`SELECT id FROM ${rowsTable(tableId)} WHERE id > ? ORDER BY id`)
+      .pluck()
+      .all(rowId) as number[];
   }
 
   async count(view: ViewSpec): Promise<number> {
@@ -57,7 +92,42 @@ export class RowsService {
       .raw()
       .get(rowId) as unknown[] | undefined;
     if (!raw) throw new AppError('not_found', 'That row no longer exists.');
-    return toRowData(raw, columns);
+    const row = toRowData(raw, columns);
+    this.attachRunStates(columns, [row]);
+    return row;
+  }
+
+  /** Each row's enrichment cell states (status, short error, cache hit), for the cells' badges. */
+  private attachRunStates(columns: ColumnInfo[], rows: RowData[]): void {
+    const enrichmentIds = [
+      ...new Set(columns.flatMap((c) => (c.enrichmentId === null ? [] : [c.enrichmentId]))),
+    ];
+    if (enrichmentIds.length === 0 || rows.length === 0) return;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const states = this.workbook.conn
+      .prepare(
+        `SELECT enrichment_id, row_id, status, error, cached FROM cell_runs
+         WHERE enrichment_id IN (${enrichmentIds.map(() => '?').join(', ')})
+           AND row_id IN (${rows.map(() => '?').join(', ')})`,
+      )
+      .raw()
+      .all(...enrichmentIds, ...rows.map((r) => r.id)) as [
+      number,
+      number,
+      CellStatus,
+      string | null,
+      number,
+    ][];
+    for (const [enrichmentId, rowId, status, error, cached] of states) {
+      const row = byId.get(rowId);
+      if (!row) continue;
+      row.runs ??= {};
+      row.runs[String(enrichmentId)] = {
+        status,
+        error: error ? shortError(error) : null,
+        cached: cached === 1,
+      };
+    }
   }
 
   async updateCell(tableId: number, rowId: number, columnId: number, value: CellValue): Promise<RowData> {
@@ -187,6 +257,8 @@ export class RowsService {
     }
   }
 }
+
+const shortError = (error: string): string => (error.length > 200 ? `${error.slice(0, 200)}…` : error);
 
 export function toRowData(raw: unknown[], columns: ColumnInfo[]): RowData {
   const cells: Record<string, CellValue> = {};

@@ -19,6 +19,8 @@ export interface WorkbookSchema {
     hidden: Generated<number>;
     width: number | null;
     system: string | null;
+    enrichment_id: number | null;
+    output_key: string | null;
   };
   settings: { key: string; value: string };
 }

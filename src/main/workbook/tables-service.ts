@@ -109,6 +109,11 @@ export class TablesService {
     return row.data_version;
   }
 
+  /** Column metadata changed elsewhere (an enrichment took or let go of columns). */
+  columnsChanged(tableId: number): void {
+    this.onChange(tableId, 'columns');
+  }
+
   bumpDataVersion(tableId: number): void {
     this.workbook.conn.prepare('UPDATE tables SET data_version = data_version + 1 WHERE id = ?').run(tableId);
     this.onChange(tableId, 'rows');
@@ -349,6 +354,8 @@ function toColumnInfo(row: {
   hidden: number;
   width: number | null;
   system: string | null;
+  enrichment_id: number | null;
+  output_key: string | null;
 }): ColumnInfo {
   return {
     id: row.id,
@@ -359,5 +366,7 @@ function toColumnInfo(row: {
     hidden: row.hidden !== 0,
     width: row.width,
     system: row.system === 'company_link' ? 'company_link' : null,
+    enrichmentId: row.enrichment_id,
+    outputKey: row.output_key,
   };
 }

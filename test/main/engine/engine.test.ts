@@ -158,7 +158,7 @@ describe('an HTTP request column', () => {
         }
       });
     });
-    const stoppedAt = Date.now();
+    const stoppedAt = performance.now();
     await t.call('runs/stop', { runId: run.id });
     const final = await t.app.engine.wait(run.id);
     expect(final.status).toBe('stopped');
@@ -188,5 +188,99 @@ describe('an HTTP request column', () => {
     expect(ledgerTotal()).toBe(20);
     expect(fake.requests).toBe(20);
     expect(t.app.engine.creditStatus().remaining).toBe(0);
+  });
+
+  it('turns a provider answering garbage into error cells, and finishes the run', async () => {
+    fake.setHandler((req) => {
+      const id = Number(new URL(req.url, 'http://x').searchParams.get('id'));
+      if (id % 3 === 0) return { status: 200, body: '<html>Service temporarily unavailable</html>' };
+      if (id % 3 === 1)
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data": {"si' };
+      return { status: 200, body: JSON.stringify({ data: { size: id, name: 'ok' } }) };
+    });
+    const enrichment = await addColumn();
+    const run = await runAndWait(enrichment.id);
+    expect(run).toMatchObject({ status: 'done', total: N, done: N / 3, errors: (2 * N) / 3, credits: N / 3 });
+    const audit = await t.call('cells/audit', { enrichmentId: enrichment.id, rowId: 3 });
+    expect(audit).toMatchObject({ status: 'error', credits: 0 });
+    expect(audit?.error).toMatch(/not JSON/);
+    expect(audit?.raw).toContain('<html>');
+    const { rows } = await t.call('rows/get', { tableId: table.id, rowIds: [1, 2, 3] });
+    expect(rows.map((r) => r.runs?.[String(enrichment.id)]?.status)).toEqual(['error', 'done', 'error']);
+    expect(rows[1]?.cells[columnKey(enrichment.columns.size as number)]).toBe(2);
+  });
+
+  it('honours a 429 storm with Retry-After across the run, then fills every row', async () => {
+    const storms: number[] = [];
+    let until = 0;
+    const limited = { status: 429, headers: { 'retry-after': '1' }, body: '{"error":"rate limited"}' };
+    fake.setHandler((req) => {
+      const id = Number(new URL(req.url, 'http://x').searchParams.get('id'));
+      // Rows 50, 150 and 250 trip the limit: the provider asks for a one-second pause and
+      // answers 429 to everything until it is over.
+      if (id % 100 === 50 && storms.length < 3 && req.at >= until) {
+        storms.push(req.at);
+        until = req.at + 1_000;
+        return limited;
+      }
+      return req.at < until ? limited : companyApi(req);
+    });
+    const enrichment = await addColumn();
+    const run = await runAndWait(enrichment.id);
+    expect(storms.length).toBeGreaterThan(0);
+    // Nothing failed for the storms: every row got its real answer.
+    expect(run.errors).toBe([...Array(N).keys()].filter((i) => (i + 1) % 29 === 0).length);
+    expect(run.done + run.notFound + run.errors).toBe(N);
+    // Once a 429 is answered, the run pauses the provider: only calls already on the way
+    // (at most the concurrency, within a few ms) arrive before the Retry-After is over.
+    for (const at of storms) {
+      const during = fake.log.filter((r) => r.at > at + 50 && r.at < at + 950);
+      expect(during).toEqual([]);
+    }
+  }, 20_000);
+
+  it('stops its run before the enrichment is deleted; its columns stay as plain columns', async () => {
+    await fake.close();
+    fake = await startHttpFake({ handler: companyApi, latencyMs: 100 });
+    const enrichment = await addColumn();
+    const run = await t.call('runs/start', {
+      enrichmentId: enrichment.id,
+      scope: { target: { kind: 'all' } },
+    });
+    await fake.waitFor(() => fake.requests > 0);
+    await t.call('enrichments/delete', { enrichmentId: enrichment.id });
+    const deletedAt = performance.now();
+    expect(await t.call('enrichments/list', { tableId: table.id })).toEqual([]);
+    // Its runs and audit go with it.
+    expect(await t.call('runs/list', {})).toEqual([]);
+    // Calls already on their way may still arrive; none starts after: with 100 ms answers
+    // at concurrency 8, a run still going would have sent a second wave by now.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(fake.log.filter((r) => r.at > deletedAt + 20)).toEqual([]);
+    expect(fake.requests).toBeLessThanOrEqual(8);
+    const after = await t.call('tables/get', { tableId: table.id });
+    expect(after.columns.map((c) => [c.name, c.enrichmentId])).toEqual([
+      ['Name', null],
+      ['Size', null],
+      ['Company', null],
+    ]);
+    expect(run.id).toBeGreaterThan(0);
+  });
+
+  it('changes its condition for the next run', async () => {
+    const enrichment = await addColumn();
+    const updated = await t.call('enrichments/update', {
+      enrichmentId: enrichment.id,
+      condition: 'Name > 290',
+    });
+    expect(updated.config.condition).toBe('Name > 290');
+    const quote = await t.call('enrichments/quote', {
+      enrichmentId: enrichment.id,
+      scope: { target: { kind: 'all' } },
+    });
+    expect(quote.rows).toBe(10);
+    await expect(
+      t.call('enrichments/update', { enrichmentId: enrichment.id, condition: 'Missing == 1' }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });

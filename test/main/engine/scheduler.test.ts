@@ -56,8 +56,10 @@ describe('Scheduler against a loopback provider', () => {
     await Promise.all(callFake(scheduler, fake, 24));
     const times = fake.log.map((l) => l.at);
     const first = times[0] as number;
-    // 4 at once, then one per 25 ms: the 24th cannot arrive before 500 ms.
-    expect((times[23] as number) - first).toBeGreaterThanOrEqual(500 - 5);
+    // 4 at once, then one per 25 ms: the 24th is sent 500 ms after the first. Measured on
+    // arrival, the first call may come late by its connection set-up (seen: 12 ms on a
+    // loaded machine), so allow one interval of that.
+    expect((times[23] as number) - first).toBeGreaterThanOrEqual(500 - 25);
     for (const start of times) {
       expect(times.filter((t) => t >= start && t < start + 250).length).toBeLessThanOrEqual(4 + 10 + 1);
     }
