@@ -10,6 +10,7 @@ import { AppError, serializeError } from '@shared/errors';
 import type { ColumnInfo, JobInfo, JobProgress, TableInfo } from '@shared/model';
 import { type App, createApp } from '../main/app/create-app';
 import { configureLogging } from '../main/logger';
+import { columnsCommand, runCommand, UsageError } from './enrich-commands';
 import { progressLine } from './progress';
 
 const USAGE = `Usage:
@@ -19,10 +20,14 @@ const USAGE = `Usage:
         [--sheet NAME] [--no-header]
   rowsmith export --workbook FILE --table NAME --out OUT.csv|OUT.xlsx
         [--columns "A,B,C"] [--sort "COLUMN:asc|desc"] [--search TEXT] [--no-formula-guard]
+  rowsmith columns add --workbook FILE --table NAME --name COLUMN --action ID --config JSON
+        JSON: {"inputs": {"key": "Column"}, "options": {…}, "outputs": [{"key", "name", "type"}],
+               "condition": "…", "autoRun": true, "creditCap": 500} (all optional but options)
+  rowsmith columns list --workbook FILE --table NAME
+  rowsmith run --workbook FILE --table NAME --column COLUMN [--scope all|empty|failed] [--max-credits N]
+        Prints the quote first; Ctrl+C stops the run at once.
 
 A missing workbook is created. Exit code 0 on success, 1 on failure, 2 on bad usage.`;
-
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   configureLogging({ level: 'warn' });
@@ -51,6 +56,12 @@ export async function main(argv: string[]): Promise<number> {
         sort: { type: 'string' },
         search: { type: 'string' },
         'no-formula-guard': { type: 'boolean' },
+        name: { type: 'string' },
+        action: { type: 'string' },
+        config: { type: 'string' },
+        column: { type: 'string' },
+        scope: { type: 'string' },
+        'max-credits': { type: 'string' },
       },
     });
     if (!values.workbook) throw new UsageError('--workbook FILE is required.');
@@ -78,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
         if (!values.out) throw new UsageError('--out FILE.csv|FILE.xlsx is required.');
         return await runExport(app, call, values.table, resolve(values.out), values);
       }
+      case 'columns':
+        return await columnsCommand(call, positionals[0], values);
+      case 'run':
+        return await runCommand(app, call, values);
       default:
         throw new UsageError(`Unknown command “${command}”.`);
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { startHttpFake } from '../fakes/http-fake';
 import { tempDir } from '../helpers/temp';
 
 let dir: { path: string; cleanup(): void };
@@ -107,5 +108,58 @@ describe('rowsmith CLI', () => {
     expect(await main(['import', '--workbook', workbook()])).toBe(2);
     expect(await main(['frobnicate', '--workbook', workbook()])).toBe(2);
     expect(await main(['tables'])).toBe(2);
+  });
+
+  it('adds an HTTP request column and runs it with a quote, then runs only what failed', async () => {
+    let fail = true;
+    const fake = await startHttpFake({
+      handler: (req) => {
+        const name = new URL(req.url, 'http://x').searchParams.get('name') ?? '';
+        if (name === 'Initech' && fail) return { status: 400, body: '{"error":"nope"}' };
+        return { status: 200, body: JSON.stringify({ domain: `${name.toLowerCase()}.example` }) };
+      },
+    });
+    try {
+      const csv = join(dir.path, 'co.csv');
+      writeFileSync(csv, 'Name\nAcme\nGlobex\nInitech\n');
+      expect(await main(['import', csv, '--workbook', workbook(), '--table', 'Leads'])).toBe(0);
+      const config = JSON.stringify({
+        options: {
+          method: 'GET',
+          url: `${fake.url}/domain?name={{Name}}`,
+          outputs: [{ key: 'domain', path: 'domain' }],
+          ratePerSecond: 100,
+        },
+      });
+      const add = ['columns', 'add', '--workbook', workbook(), '--table', 'Leads'];
+      expect(await main([...add, '--name', 'Domain', '--action', 'http.request', '--config', config])).toBe(
+        0,
+      );
+      expect(stdout).toContain('Added “Domain” to Leads (1 output column)');
+
+      const run = ['run', '--workbook', workbook(), '--table', 'Leads', '--column', 'Domain'];
+      expect(await main([...run, '--max-credits', '2'])).toBe(1);
+      expect(stderr).toContain('3 rows to run');
+      expect(stderr).toContain('more than --max-credits 2');
+      expect(fake.requests).toBe(0);
+
+      stdout = '';
+      expect(await main(run)).toBe(0);
+      expect(stdout).toContain('Domain: done — 2 done, 0 not found, 1 errors');
+      expect(stdout).toContain('2 credits charged');
+      fail = false;
+      stdout = '';
+      expect(await main([...run, '--scope', 'failed'])).toBe(0);
+      expect(stdout).toContain('1 done');
+      expect(fake.requests).toBe(4);
+
+      const out = join(dir.path, 'leads.csv');
+      expect(await main(['export', '--workbook', workbook(), '--table', 'Leads', '--out', out])).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('Initech,initech.example');
+      expect(await main([...run, '--scope', 'sideways'])).toBe(2);
+      expect(await main(['run', '--workbook', workbook(), '--table', 'Leads', '--column', 'Nope'])).toBe(1);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -64,6 +64,7 @@ export class EngineService {
     const enrichment = await this.enrichments.load(enrichmentId);
     if (this.activeRunOf(enrichmentId) !== null)
       throw new AppError('conflict', 'This column is already running; stop it first.');
+    await this.supersedeInterrupted(enrichmentId);
     const selection = await this.select(enrichment, scope);
     if (selection.rowIds.length === 0 && selection.skippedIds.length === 0) {
       throw new AppError('invalid_input', 'No rows to run: every row in scope already has a result.');
@@ -199,6 +200,38 @@ export class EngineService {
     const running = [...this.active.values()];
     for (const { executor } of running) executor.interrupt();
     await Promise.allSettled(running.map((r) => r.done));
+  }
+
+  /**
+   * A run interrupted in a process that did not resume it (a killed CLI command) is closed
+   * as stopped before the column runs again: its unfinished rows become cancelled, and
+   * so are picked up by the new run, and its hold goes back.
+   */
+  private async supersedeInterrupted(enrichmentId: number): Promise<void> {
+    const conn = this.workbook.conn;
+    const stale = conn
+      .prepare("SELECT id FROM runs WHERE enrichment_id = ? AND status IN ('running', 'stopping')")
+      .pluck()
+      .all(enrichmentId) as number[];
+    for (const runId of stale) {
+      conn
+        .transaction(() => {
+          conn
+            .prepare(
+              `UPDATE cell_runs SET status = 'cancelled', finished_at = ? WHERE enrichment_id = ? AND row_id IN (SELECT row_id FROM run_items WHERE run_id = ?)`,
+            )
+            .run(new Date().toISOString(), enrichmentId, runId);
+          conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);
+          conn
+            .prepare(
+              "UPDATE runs SET status = 'stopped', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            )
+            .run(runId);
+        })
+        .immediate();
+      const hold = this.credits.resumeHold(runId);
+      if (hold) await this.credits.release(hold.holdId);
+    }
   }
 
   private activeRunOf(enrichmentId: number): number | null {
