@@ -1,0 +1,189 @@
+// Runs the licensing server for a test: in-process on a loopback port, over a fresh
+// SQLite file in a temp folder or a fresh PostgreSQL database, with an injectable
+// clock and a known admin token; plus a tiny JSON client and helpers to make an
+// organisation and activate devices. `describeDialects` runs a suite on both dialects.
+import { describe, it } from 'vitest';
+import { createServer, type LicensingServer, type LicensingServerOptions } from '../../../src/server/server';
+import { tempDir } from '../../helpers/temp';
+import { createPgDatabase, IN_CI, PG_ADMIN_URL } from './postgres';
+
+export type Dialect = 'sqlite' | 'postgres';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+let warned = false;
+/** describe.each over SQLite and PostgreSQL; PostgreSQL fails under CI without ROWSMITH_TEST_PG. */
+export function describeDialects(name: string, fn: (dialect: Dialect) => void): void {
+  describe.each(['sqlite', 'postgres'] as const)(`${name} [%s]`, (dialect) => {
+    if (dialect === 'postgres' && !PG_ADMIN_URL) {
+      if (IN_CI) {
+        it('needs PostgreSQL', () => {
+          throw new Error('ROWSMITH_TEST_PG is not set: the PostgreSQL suites must run in CI');
+        });
+      } else {
+        if (!warned) {
+          warned = true;
+          console.warn('\n*** ROWSMITH_TEST_PG is not set: skipping the PostgreSQL server suites ***\n');
+        }
+        it.skip('PostgreSQL (set ROWSMITH_TEST_PG to run)', () => {});
+      }
+      return;
+    }
+    fn(dialect);
+  });
+}
+
+export class TestClock {
+  constructor(public t: number = Date.parse('2026-03-10T12:00:00.000Z')) {}
+  now = (): number => this.t;
+  set(iso: string | number): void {
+    this.t = typeof iso === 'number' ? iso : Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+/** Response bodies in tests: assertions and the shared zod schemas check them, not the compiler. */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are checked by assertions
+export type Body = any;
+
+export interface Reply<T = Body> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class Client {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
+  async request<T = Body>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: RequestInit = {},
+  ): Promise<Reply<T>> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      ...init,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  }
+  get<T = Body>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = Body>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, body);
+  }
+  patch<T = Body>(path: string, body?: unknown) {
+    return this.request<T>('PATCH', path, body);
+  }
+  put<T = Body>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
+  as(token: string | undefined): Client {
+    return new Client(this.baseUrl, token);
+  }
+}
+
+export interface TestServer {
+  app: LicensingServer;
+  url: string;
+  clock: TestClock;
+  admin: Client;
+  anon: Client;
+  dialect: Dialect;
+  databaseUrl: string | null;
+  sqlitePath: string | null;
+  /** an organisation with one activated device */
+  org(opts?: { allowance?: number; timeZone?: string; name?: string }): Promise<TestOrg>;
+  close(): Promise<void>;
+}
+
+export interface TestOrg {
+  id: string;
+  licenseKey: string;
+  device: Client;
+  /** activates another device of this organisation */
+  addDevice(name?: string, email?: string): Promise<Client>;
+}
+
+export async function startServer(
+  dialect: Dialect,
+  opts: Partial<LicensingServerOptions> & { clock?: () => number } = {},
+): Promise<TestServer> {
+  const clock = new TestClock();
+  let cleanup: () => Promise<void> | void;
+  let database: LicensingServerOptions['database'];
+  let databaseUrl: string | null = null;
+  let sqlitePath: string | null = null;
+  if (dialect === 'sqlite') {
+    const dir = tempDir('rowsmith-server-');
+    sqlitePath = `${dir.path}/licensing.sqlite`;
+    database = { kind: 'sqlite', path: sqlitePath, synchronous: 'NORMAL' };
+    cleanup = () => dir.cleanup();
+  } else {
+    const pgdb = await createPgDatabase();
+    databaseUrl = pgdb.url;
+    database = { kind: 'postgres', connectionString: pgdb.url, poolSize: 10 };
+    cleanup = () => pgdb.drop();
+  }
+  const app = await createServer({
+    database,
+    clock: opts.clock ?? clock.now,
+    adminToken: ADMIN_TOKEN,
+    logLevel: 'silent',
+    rateLimit: { max: 1_000_000_000, activateMax: 1_000_000 },
+    ...opts,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const admin = new Client(url, ADMIN_TOKEN);
+  let n = 0;
+  return {
+    app,
+    url,
+    clock,
+    admin,
+    anon: new Client(url),
+    dialect,
+    databaseUrl,
+    sqlitePath,
+    async org(o = {}) {
+      const created = await admin.post('/v1/admin/orgs', {
+        name: o.name ?? `Org ${++n}`,
+        monthlyAllowance: o.allowance ?? 1_000,
+        ...(o.timeZone ? { timeZone: o.timeZone } : {}),
+      });
+      if (created.status !== 201)
+        throw new Error(`create org: ${created.status} ${JSON.stringify(created.body)}`);
+      const { id, licenseKey } = created.body as { id: string; licenseKey: string };
+      let d = 0;
+      const addDevice = async (name?: string, email?: string) => {
+        const res = await new Client(url).post('/v1/activate', {
+          licenseKey,
+          deviceName: name ?? `Device ${++d}`,
+          userEmail: email ?? `user${d}@example.com`,
+        });
+        if (res.status !== 201) throw new Error(`activate: ${res.status} ${JSON.stringify(res.body)}`);
+        return new Client(url, res.body.deviceToken);
+      };
+      return { id, licenseKey, device: await addDevice(), addDevice };
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+let keyCounter = 0;
+/** A fresh idempotency key. */
+export const key = (prefix = 'k'): string =>
+  `${prefix}-${process.pid}-${++keyCounter}-${Math.random().toString(36).slice(2)}`;
