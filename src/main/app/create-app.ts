@@ -80,6 +80,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const enrichments = new EnrichmentsService(workbook, tables);
   const credits = new LocalLedger(workbook);
   const engine = new EngineService(workbook, tables, enrichments, credits, events, opts.engine);
+  engine.onResultsWritten = (tableId) => rows.changed(tableId);
 
   const services = {
     workbook,

@@ -31,6 +31,8 @@ export class EngineService {
   private readonly pendingAuto = new Map<number, { tableId: number; rowIds: Set<number>; force: boolean }>();
   private readonly starting = new Set<Promise<unknown>>();
   private closing = false;
+  /** Called when a run that wrote results ends: sorted and filtered views must be rebuilt. */
+  onResultsWritten: (tableId: number) => void = () => {};
 
   constructor(
     private readonly workbook: Workbook,
@@ -315,6 +317,8 @@ export class EngineService {
       conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);
       throw error;
     }
+    // Every cell in scope now says queued (or skipped): the grid reloads what it shows.
+    this.events.emit('tables/changed', { tableId: enrichment.tableId, what: 'rows' });
     const limitedBy = hold.reserved < wanted ? 'credits' : wanted < cost ? 'cap' : null;
     if (limitedBy) conn.prepare('UPDATE runs SET limited_by = ? WHERE id = ?').run(limitedBy, runId);
     return this.launch(enrichment, runId, hold.holdId, hold.reserved, limitedBy);
@@ -340,10 +344,22 @@ export class EngineService {
       limitedBy,
       settings: this.settings,
     });
-    const done = executor.run().finally(() => {
-      this.active.delete(runId);
-      this.afterRun(enrichment.id);
-    });
+    const done = executor.run().then(
+      (run) => {
+        this.active.delete(runId);
+        // Views sorted or filtered on the results are rebuilt; either way the grid reloads
+        // the cells the run left cancelled or out of credits.
+        if (run.done > 0) this.onResultsWritten(run.tableId);
+        else this.events.emit('tables/changed', { tableId: run.tableId, what: 'rows' });
+        this.afterRun(enrichment.id);
+        return run;
+      },
+      (error: unknown) => {
+        this.active.delete(runId);
+        this.afterRun(enrichment.id);
+        throw error;
+      },
+    );
     this.active.set(runId, { enrichmentId: enrichment.id, executor, done });
     return readRun(this.workbook.conn, runId);
   }

@@ -1,6 +1,7 @@
 // The window: tables on the left, the open table's toolbar, grid and status bar on the
 // right, and the dialogs. Holds the UI state that several parts share (search, the view
 // the grid shows, its row count, the selection); every rule lives in the main process.
+import type { EnrichmentInfo } from '@shared/enrichment';
 import type { ViewSpec } from '@shared/model';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from './api';
@@ -11,6 +12,10 @@ import type { MenuAnchor } from './components/menu';
 import { Sidebar } from './components/sidebar';
 import { StatusBar } from './components/status-bar';
 import { Toolbar } from './components/toolbar';
+import { AuditDialog } from './enrich/audit-dialog';
+import { RunDialog, type RunOnly } from './enrich/run-dialog';
+import { RunsPanel } from './enrich/runs-panel';
+import { EnrichmentSettingsDialog } from './enrich/settings-dialog';
 import { ExportDialog } from './export/export-dialog';
 import { plural } from './format';
 import { ColumnMenu } from './grid/column-menu';
@@ -21,6 +26,7 @@ import { isTyping } from './grid/use-grid-dom-events';
 import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
 import { JobsProvider } from './state/jobs';
+import { isActive, useRuns } from './state/runs';
 import { ToastProvider, useToast } from './state/toasts';
 import { useJobOutcomes } from './state/use-job-outcomes';
 import { useWorkbook } from './state/use-workbook';
@@ -41,6 +47,9 @@ type OpenDialog =
   | { kind: 'import'; file: File | null; key: number }
   | { kind: 'export' }
   | { kind: 'add-column' }
+  | { kind: 'run'; enrichment: EnrichmentInfo; only: RunOnly }
+  | { kind: 'audit'; enrichment: EnrichmentInfo; rowId: number }
+  | { kind: 'enrichment-settings'; enrichment: EnrichmentInfo }
   | null;
 
 function Workspace() {
@@ -56,6 +65,9 @@ function Workspace() {
   const [selection, setSelection] = useState<GridSelection>(NO_SELECTION);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [columnMenu, setColumnMenu] = useState<{ columnId: number; anchor: MenuAnchor } | null>(null);
+  const [runsOpen, setRunsOpen] = useState(false);
+  const [enrichments, setEnrichments] = useState<EnrichmentInfo[]>([]);
+  const activeRuns = useRuns().filter(isActive).length;
   const importBusy = useRef(false);
   const importKey = useRef(0);
   // Each table keeps its sort, filters, search and scroll position while others are open.
@@ -72,6 +84,23 @@ function Workspace() {
     setSelection(NO_SELECTION);
     setColumnMenu(null);
   }, [activeId]);
+
+  // The open table's enrichment columns, reloaded whenever its columns change.
+  useEffect(() => {
+    if (!table) {
+      setEnrichments([]);
+      return;
+    }
+    let current = true;
+    call('enrichments/list', { tableId: table.id })
+      .then((list) => current && setEnrichments(list))
+      .catch((error) => toast.error(error, 'Could not load the enrichment columns'));
+    return () => {
+      current = false;
+    };
+  }, [table, toast]);
+  const enrichmentsRef = useRef(enrichments);
+  enrichmentsRef.current = enrichments;
 
   const onView = useCallback(
     (next: ViewSpec) => setView((prev) => (prev && sameView(prev, next) ? prev : next)),
@@ -162,6 +191,10 @@ function Workspace() {
   const gridContext = useMemo<GridContext>(
     () => ({
       openColumnMenu: (columnId, anchor) => setColumnMenu({ columnId, anchor }),
+      openAudit: (enrichmentId, rowId) => {
+        const enrichment = enrichmentsRef.current.find((e) => e.id === enrichmentId);
+        if (enrichment) setDialog({ kind: 'audit', enrichment, rowId });
+      },
       openUrl: (url) => {
         call('shell/open-external', { url })
           .then(({ opened }) => {
@@ -204,6 +237,9 @@ function Workspace() {
           onImport={() => openImport(null)}
           onExport={() => tableReady && setDialog({ kind: 'export' })}
           onAddColumn={() => tableReady && setDialog({ kind: 'add-column' })}
+          activeRuns={activeRuns}
+          runsOpen={runsOpen}
+          onToggleRuns={() => setRunsOpen((open) => !open)}
           onDeleteRows={() => void deleteRows()}
           onShowColumn={showColumn}
         />
@@ -255,6 +291,13 @@ function Workspace() {
         />
       </main>
 
+      {runsOpen && (
+        <RunsPanel
+          tableNames={new Map(tables.map((t) => [t.id, t.name]))}
+          onClose={() => setRunsOpen(false)}
+        />
+      )}
+
       <DropOverlay onFile={onDrop} />
 
       {columnMenu && table && (
@@ -264,6 +307,12 @@ function Workspace() {
           anchor={columnMenu.anchor}
           onClose={() => setColumnMenu(null)}
           onChanged={reloadColumns}
+          onEnrichment={(enrichmentId, what) => {
+            const enrichment = enrichments.find((e) => e.id === enrichmentId);
+            if (!enrichment) return;
+            if (what === 'settings') setDialog({ kind: 'enrichment-settings', enrichment });
+            else setDialog({ kind: 'run', enrichment, only: what === 'run' ? 'all' : what });
+          }}
         />
       )}
       {dialog?.kind === 'import' && (
@@ -287,7 +336,32 @@ function Workspace() {
         />
       )}
       {dialog?.kind === 'add-column' && table && (
-        <AddColumnDialog tableId={table.id} onClose={() => setDialog(null)} onAdded={reloadColumns} />
+        <AddColumnDialog
+          tableId={table.id}
+          columns={table.columns}
+          onClose={() => setDialog(null)}
+          onAdded={reloadColumns}
+          onEnrichmentAdded={(enrichment) => setDialog({ kind: 'run', enrichment, only: 'all' })}
+        />
+      )}
+      {dialog?.kind === 'run' && (
+        <RunDialog
+          enrichment={dialog.enrichment}
+          view={currentView}
+          selection={selection}
+          initialOnly={dialog.only}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'audit' && (
+        <AuditDialog enrichment={dialog.enrichment} rowId={dialog.rowId} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'enrichment-settings' && (
+        <EnrichmentSettingsDialog
+          enrichment={dialog.enrichment}
+          onClose={() => setDialog(null)}
+          onSaved={reloadColumns}
+        />
       )}
     </div>
   );

@@ -1,21 +1,103 @@
-// "+ Column": a name and a type. The workbook creates the column; the grid reloads.
-import { COLUMN_TYPES, type ColumnType } from '@shared/model';
-import { type FormEvent, useState } from 'react';
+// "+ Column": a plain typed column, or an enrichment column — an action, its inputs
+// mapped to columns, its options, the fields that become columns, an optional "only run
+// if" condition and auto-run with a credit cap. The main process validates the whole
+// configuration; once added, the run dialog opens with its quote.
+import type { ActionInfo, EnrichmentInfo } from '@shared/enrichment';
+import { COLUMN_TYPES, type ColumnInfo, type ColumnType } from '@shared/model';
+import { type FormEvent, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import {
+  emptyHttpDraft,
+  type HttpRequestDraft,
+  HttpRequestForm,
+  httpFieldKey,
+  httpOptions,
+} from '../enrich/http-request-form';
 import { TYPE_LABELS } from '../grid/column-menu';
 import { Modal } from './modal';
 
 interface AddColumnDialogProps {
   tableId: number;
+  columns: ColumnInfo[];
   onClose(): void;
   onAdded(): void;
+  /** an enrichment column was added: offer to run it */
+  onEnrichmentAdded(enrichment: EnrichmentInfo): void;
 }
 
-export function AddColumnDialog({ tableId, onClose, onAdded }: AddColumnDialogProps) {
+type Mode = 'plain' | 'enrichment';
+
+export function AddColumnDialog({
+  tableId,
+  columns,
+  onClose,
+  onAdded,
+  onEnrichmentAdded,
+}: AddColumnDialogProps) {
+  const [mode, setMode] = useState<Mode>('plain');
   const [name, setName] = useState('');
   const [type, setType] = useState<ColumnType>('text');
+  const [actions, setActions] = useState<ActionInfo[]>([]);
+  const [actionId, setActionId] = useState('');
+  const [inputs, setInputs] = useState<Record<string, number>>({});
+  const [picked, setPicked] = useState<Record<string, { on: boolean; name: string }>>({});
+  const [http, setHttp] = useState<HttpRequestDraft>(emptyHttpDraft);
+  const [condition, setCondition] = useState('');
+  const [autoRun, setAutoRun] = useState(false);
+  const [creditCap, setCreditCap] = useState(100);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    call('actions/list', {})
+      .then((list) => {
+        setActions(list);
+        setActionId((current) => current || (list[0]?.id ?? ''));
+      })
+      .catch((err) => setError(errorMessage(err)));
+  }, []);
+  const action = actions.find((a) => a.id === actionId) ?? null;
+  const isHttp = actionId === 'http.request';
+
+  const submitPlain = async () => {
+    await call('columns/add', { tableId, name: name.trim(), type });
+    onAdded();
+    onClose();
+  };
+
+  const submitEnrichment = async () => {
+    if (!action) return;
+    let options: Record<string, unknown> = {};
+    let outputs: { key: string; name: string; type: ColumnType }[];
+    if (isHttp) {
+      options = httpOptions(http);
+      outputs = http.fields.map((f, i) => ({
+        key: httpFieldKey(i),
+        name: f.column.trim() || (http.fields.length === 1 ? name.trim() : `${name.trim()} ${i + 1}`),
+        type: f.type,
+      }));
+    } else {
+      outputs = action.outputs
+        .filter((o) => picked[o.key]?.on ?? true)
+        .map((o) => ({ key: o.key, name: picked[o.key]?.name.trim() || o.label, type: o.type }));
+    }
+    if (outputs.length === 0) throw new Error('Pick at least one field to become a column.');
+    const enrichment = await call('enrichments/add', {
+      tableId,
+      name: name.trim(),
+      config: {
+        actionId: action.id,
+        inputs,
+        options,
+        condition: condition.trim() || null,
+        outputs,
+        autoRun,
+        creditCap: autoRun ? creditCap : null,
+      },
+    });
+    onAdded();
+    onEnrichmentAdded(enrichment);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -23,18 +105,41 @@ export function AddColumnDialog({ tableId, onClose, onAdded }: AddColumnDialogPr
     setBusy(true);
     setError(null);
     try {
-      await call('columns/add', { tableId, name: name.trim(), type });
-      onAdded();
-      onClose();
+      if (mode === 'plain') await submitPlain();
+      else await submitEnrichment();
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);
     }
   };
 
+  const dataColumns = columns.filter((c) => c.enrichmentId === null);
+
   return (
-    <Modal title="Add column" onClose={onClose} testId="add-column-dialog">
+    <Modal title="Add column" onClose={onClose} wide={mode === 'enrichment'} testId="add-column-dialog">
       <form className="form" onSubmit={submit}>
+        <div className="segmented" role="tablist" aria-label="Kind of column">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'plain'}
+            className={mode === 'plain' ? 'active' : ''}
+            onClick={() => setMode('plain')}
+            data-testid="add-column-plain"
+          >
+            Plain column
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'enrichment'}
+            className={mode === 'enrichment' ? 'active' : ''}
+            onClick={() => setMode('enrichment')}
+            data-testid="add-column-enrichment"
+          >
+            Enrichment
+          </button>
+        </div>
         <label className="field">
           <span>Name</span>
           <input
@@ -46,20 +151,144 @@ export function AddColumnDialog({ tableId, onClose, onAdded }: AddColumnDialogPr
             autoFocus
           />
         </label>
-        <label className="field">
-          <span>Type</span>
-          <select
-            value={type}
-            onChange={(e) => setType(e.target.value as ColumnType)}
-            data-testid="add-column-type"
-          >
-            {COLUMN_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {TYPE_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </label>
+        {mode === 'plain' ? (
+          <label className="field">
+            <span>Type</span>
+            <select
+              value={type}
+              onChange={(e) => setType(e.target.value as ColumnType)}
+              data-testid="add-column-type"
+            >
+              {COLUMN_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {TYPE_LABELS[t]}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <>
+            <label className="field">
+              <span>Action</span>
+              <select
+                value={actionId}
+                onChange={(e) => {
+                  setActionId(e.target.value);
+                  setInputs({});
+                  setPicked({});
+                }}
+                data-testid="add-column-action"
+              >
+                {actions.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} — {a.price} {a.price === 1 ? 'credit' : 'credits'} a result
+                  </option>
+                ))}
+              </select>
+              {action && <span className="form-hint">{action.description}</span>}
+            </label>
+            {action && action.inputs.length > 0 && (
+              <fieldset className="field-group">
+                <legend>Inputs</legend>
+                {action.inputs.map((input) => (
+                  <label className="field inline" key={input.key}>
+                    <span>
+                      {input.label}
+                      {input.required ? '' : ' (optional)'}
+                    </span>
+                    <select
+                      value={inputs[input.key] ?? ''}
+                      onChange={(e) => {
+                        const next = { ...inputs };
+                        if (e.target.value === '') delete next[input.key];
+                        else next[input.key] = Number(e.target.value);
+                        setInputs(next);
+                      }}
+                      data-testid={`add-column-input-${input.key}`}
+                    >
+                      <option value="">—</option>
+                      {dataColumns.map((c) => (
+                        <option key={c.id} value={c.id}>
+                          {c.name}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ))}
+              </fieldset>
+            )}
+            {isHttp ? (
+              <HttpRequestForm draft={http} onChange={setHttp} />
+            ) : (
+              action &&
+              action.outputs.length > 0 && (
+                <fieldset className="field-group">
+                  <legend>Fields that become columns</legend>
+                  {action.outputs.map((o) => (
+                    <div className="field inline" key={o.key}>
+                      <input
+                        type="checkbox"
+                        checked={picked[o.key]?.on ?? true}
+                        onChange={(e) =>
+                          setPicked({
+                            ...picked,
+                            [o.key]: { on: e.target.checked, name: picked[o.key]?.name ?? o.label },
+                          })
+                        }
+                        aria-label={`Add ${o.label}`}
+                      />
+                      <input
+                        value={picked[o.key]?.name ?? o.label}
+                        onChange={(e) =>
+                          setPicked({
+                            ...picked,
+                            [o.key]: { on: picked[o.key]?.on ?? true, name: e.target.value },
+                          })
+                        }
+                        aria-label={`Column name for ${o.label}`}
+                      />
+                      <span className="muted">{TYPE_LABELS[o.type]}</span>
+                    </div>
+                  ))}
+                </fieldset>
+              )
+            )}
+            <label className="field">
+              <span>Only run if (optional)</span>
+              <input
+                value={condition}
+                onChange={(e) => setCondition(e.target.value)}
+                placeholder='Country == "DE" and Employees > 50'
+                spellCheck={false}
+                data-testid="add-column-condition"
+              />
+            </label>
+            <div className="form-row">
+              <label className="field checkbox">
+                <input
+                  type="checkbox"
+                  checked={autoRun}
+                  onChange={(e) => setAutoRun(e.target.checked)}
+                  data-testid="add-column-autorun"
+                />
+                <span>Run by itself on new and changed rows</span>
+              </label>
+              {autoRun && (
+                <label className="field inline">
+                  <span>spending at most</span>
+                  <input
+                    type="number"
+                    min={1}
+                    value={creditCap}
+                    onChange={(e) => setCreditCap(Math.max(1, Math.round(Number(e.target.value))))}
+                    data-testid="add-column-cap"
+                  />
+                  <span>credits in all</span>
+                </label>
+              )}
+            </div>
+          </>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -72,10 +301,10 @@ export function AddColumnDialog({ tableId, onClose, onAdded }: AddColumnDialogPr
           <button
             type="submit"
             className="primary"
-            disabled={!name.trim() || busy}
+            disabled={!name.trim() || busy || (mode === 'enrichment' && !action)}
             data-testid="add-column-submit"
           >
-            Add column
+            {mode === 'plain' ? 'Add column' : 'Add and review the run…'}
           </button>
         </div>
       </form>

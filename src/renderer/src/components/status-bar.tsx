@@ -2,6 +2,7 @@
 // import/export jobs that are running, each with its progress and a Cancel button.
 import { formatCount, plural } from '../format';
 import { cancelJob, type JobEntry, useJobs } from '../state/jobs';
+import { useCredits } from '../state/runs';
 import { useToast } from '../state/toasts';
 import { JobProgressBar } from './job-progress';
 
@@ -55,6 +56,7 @@ export function StatusBar({
       {running.map((job) => (
         <RunningJob key={job.jobId} job={job} />
       ))}
+      <CreditMeter />
     </footer>
   );
 }
@@ -73,6 +75,27 @@ function RunningJob({ job }: { job: JobEntry }) {
       >
         Cancel
       </button>
+    </span>
+  );
+}
+
+/** Credits left this period, always in view; it turns amber at 80% used and red at 95%. */
+function CreditMeter() {
+  const credits = useCredits();
+  if (!credits) return null;
+  const used = credits.allowance > 0 ? (credits.allowance - credits.remaining) / credits.allowance : 1;
+  const level = used >= 0.95 ? 'critical' : used >= 0.8 ? 'warning' : 'ok';
+  const renews = new Date(credits.periodEnd).toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+  });
+  return (
+    <span
+      className={`credit-meter ${level}`}
+      title={`${formatCount(credits.consumed)} used, ${formatCount(credits.reserved)} reserved by running columns; renews ${renews}`}
+      data-testid="credit-meter"
+    >
+      {formatCount(credits.remaining)} / {formatCount(credits.allowance)} credits · renews {renews}
     </span>
   );
 }

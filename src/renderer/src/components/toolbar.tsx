@@ -15,6 +15,10 @@ interface ToolbarProps {
   onAddColumn(): void;
   onDeleteRows(): void;
   onShowColumn(columnId: number): void;
+  /** enrichment runs going on now, in any table */
+  activeRuns: number;
+  runsOpen: boolean;
+  onToggleRuns(): void;
 }
 
 export function Toolbar(props: ToolbarProps) {
@@ -66,6 +70,16 @@ export function Toolbar(props: ToolbarProps) {
         data-testid="toolbar-delete-rows"
       >
         Delete rows
+      </button>
+      <span className="toolbar-sep" />
+      <button
+        type="button"
+        onClick={props.onToggleRuns}
+        aria-pressed={props.runsOpen}
+        className={props.activeRuns > 0 ? 'runs-button active' : 'runs-button'}
+        data-testid="toolbar-runs"
+      >
+        Runs{props.activeRuns > 0 ? ` (${props.activeRuns} running)` : ''}
       </button>
       <span className="toolbar-spacer" />
       <input

@@ -2,6 +2,8 @@
 // (`shell/open-external`), never window.open or in-app navigation.
 import type { CellValue, RowData } from '@shared/model';
 import type { CustomCellRendererProps } from 'ag-grid-react';
+import type { ComponentType } from 'react';
+import { STATUS_LABELS } from '../enrich/status';
 import type { GridContext } from './grid-context';
 
 type Props = CustomCellRendererProps<RowData, CellValue, GridContext>;
@@ -99,6 +101,84 @@ export function RowNumberCell({ node }: Props) {
   return (
     <span className="row-number">
       {node.rowIndex === null ? '' : (node.rowIndex + 1).toLocaleString('en-US')}
+    </span>
+  );
+}
+
+const InfoIcon = () => (
+  <svg viewBox="0 0 16 16" aria-hidden="true">
+    <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.2" />
+    <path d="M8 7v4.5M8 4.6v.1" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+  </svg>
+);
+
+/** A result reused from the cache (it cost nothing). */
+const CachedIcon = () => (
+  <svg viewBox="0 0 16 16" aria-hidden="true">
+    <path
+      d="M13 8a5 5 0 1 1-1.5-3.6M13 2.5v2.8h-2.8"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.3"
+      strokeLinecap="round"
+    />
+  </svg>
+);
+
+export interface EnrichmentCellParams {
+  enrichmentId: number;
+  /** how the column's type shows a value (links, icons…); plain text when absent */
+  inner?: ComponentType<Props>;
+}
+
+/**
+ * A cell of an enrichment column: its value once done, otherwise its state (queued,
+ * running, not found, error…). A click on the state, or on the ⓘ of a done cell, opens
+ * the cell's audit.
+ */
+export function EnrichmentCell(props: Props & EnrichmentCellParams) {
+  const { data, value, context, enrichmentId, inner: Inner } = props;
+  const state = data?.runs?.[String(enrichmentId)];
+  const open = (e: { preventDefault(): void; stopPropagation(): void }) => {
+    e.preventDefault();
+    e.stopPropagation();
+    if (data) context.openAudit(enrichmentId, data.id);
+  };
+  const shown = Inner ? <Inner {...props} /> : <span>{text(value)}</span>;
+  if (!state) return shown;
+  if (state.status === 'done') {
+    return (
+      <span className="cell-enriched" data-status="done">
+        <span className="cell-enriched-value">{shown}</span>
+        <button
+          type="button"
+          className="cell-audit-button"
+          title={state.cached ? 'From the cache (free) — open the audit' : 'Open the audit'}
+          aria-label="Open the audit"
+          onClick={open}
+          data-testid="cell-audit-button"
+        >
+          {state.cached ? <CachedIcon /> : <InfoIcon />}
+        </button>
+      </span>
+    );
+  }
+  return (
+    <span className="cell-enriched" data-status={state.status}>
+      {value !== null && value !== undefined && value !== '' && (
+        <span className="cell-enriched-value stale">{shown}</span>
+      )}
+      <button
+        type="button"
+        className={`status-badge status-${state.status}`}
+        title={state.error ?? STATUS_LABELS[state.status]}
+        onClick={open}
+        data-testid="cell-status"
+        data-status={state.status}
+      >
+        {state.status === 'running' || state.status === 'queued' ? <span className="spinner" /> : null}
+        {STATUS_LABELS[state.status]}
+      </button>
     </span>
   );
 }

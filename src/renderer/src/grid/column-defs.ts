@@ -8,7 +8,15 @@ import type {
   ValueParserParams,
   ValueSetterParams,
 } from 'ag-grid-community';
-import { BooleanCell, EmailCell, JsonCell, PhoneCell, UrlCell } from './cell-renderers';
+import {
+  BooleanCell,
+  EmailCell,
+  EnrichmentCell,
+  type EnrichmentCellParams,
+  JsonCell,
+  PhoneCell,
+  UrlCell,
+} from './cell-renderers';
 import type { GridContext } from './grid-context';
 import { HeaderLabel, type HeaderLabelParams } from './header-label';
 
@@ -128,12 +136,32 @@ function headerKeys(columnId: number) {
 
 export function buildColumnDef(column: ColumnInfo): Def {
   const key = columnKey(column.id);
-  const headerParams: HeaderLabelParams = { type: column.type };
+  const headerParams: HeaderLabelParams = { type: column.type, enrichmentId: column.enrichmentId };
+  const typeRenderer = rendererFor(column.type);
+  const enrichment: Pick<Def, 'cellRenderer' | 'cellRendererParams'> =
+    column.enrichmentId === null
+      ? { cellRenderer: typeRenderer }
+      : {
+          cellRenderer: EnrichmentCell,
+          cellRendererParams: {
+            enrichmentId: column.enrichmentId,
+            inner: typeRenderer,
+          } satisfies EnrichmentCellParams,
+        };
   return {
     colId: key,
     headerName: column.name,
     hide: column.hidden,
-    width: column.width ?? (column.type === 'boolean' ? 100 : column.type === 'number' ? 120 : 180),
+    // Enrichment headers show their run's progress: wide enough to read it.
+    width:
+      column.width ??
+      (column.enrichmentId !== null
+        ? 200
+        : column.type === 'boolean'
+          ? 100
+          : column.type === 'number'
+            ? 120
+            : 180),
     minWidth: 40,
     cellDataType: false,
     valueGetter: (p) => (p.data ? (p.data.cells[key] ?? null) : undefined),
@@ -144,7 +172,7 @@ export function buildColumnDef(column: ColumnInfo): Def {
     resizable: true,
     headerComponentParams: { innerHeaderComponent: HeaderLabel, innerHeaderComponentParams: headerParams },
     suppressHeaderKeyboardEvent: headerKeys(column.id),
-    cellRenderer: rendererFor(column.type),
+    ...enrichment,
     cellClass: column.type === 'number' ? 'cell-number' : undefined,
     headerClass: column.type === 'number' ? 'header-number' : undefined,
     ...filterFor(column.type),

@@ -6,6 +6,7 @@ import { call } from '../api';
 import { useAsk } from '../components/dialogs';
 import { Menu, type MenuAnchor, type MenuItem } from '../components/menu';
 import { plural } from '../format';
+import { isActive, stopRun, useLatestRun } from '../state/runs';
 import { useToast } from '../state/toasts';
 
 export const TYPE_LABELS: Record<ColumnType, string> = {
@@ -26,13 +27,16 @@ interface ColumnMenuProps {
   onClose(): void;
   /** a structure change was saved: reload the table's columns */
   onChanged(): void;
+  /** enrichment columns: run (all, only failed, only empty) or open the settings */
+  onEnrichment(enrichmentId: number, what: 'run' | 'failed' | 'empty' | 'settings'): void;
 }
 
-export function ColumnMenu({ table, columnId, anchor, onClose, onChanged }: ColumnMenuProps) {
+export function ColumnMenu({ table, columnId, anchor, onClose, onChanged, onEnrichment }: ColumnMenuProps) {
   const ask = useAsk();
   const toast = useToast();
   const [choosingType, setChoosingType] = useState(false);
   const column = table.columns.find((c) => c.id === columnId);
+  const latest = useLatestRun(column?.enrichmentId ?? null);
   if (!column) return null;
   const locked = column.system === 'company_link';
 
@@ -93,7 +97,45 @@ export function ColumnMenu({ table, columnId, anchor, onClose, onChanged }: Colu
   }
 
   const lockedHint = 'The link to a company cannot be retyped or deleted';
+  const enrichmentId = column.enrichmentId;
+  const running = latest !== null && isActive(latest);
+  const enrichmentItems: MenuItem[] =
+    enrichmentId === null
+      ? []
+      : [
+          running && latest
+            ? {
+                label: 'Stop run',
+                onSelect: () =>
+                  void stopRun(latest.id).catch((error) => toast.error(error, 'Could not stop the run')),
+                danger: true,
+                testId: 'column-stop-run',
+              }
+            : {
+                label: 'Run column…',
+                onSelect: () => onEnrichment(enrichmentId, 'run'),
+                testId: 'column-run',
+              },
+          {
+            label: 'Re-run failed cells…',
+            onSelect: () => onEnrichment(enrichmentId, 'failed'),
+            disabled: running,
+            testId: 'column-run-failed',
+          },
+          {
+            label: 'Run empty cells…',
+            onSelect: () => onEnrichment(enrichmentId, 'empty'),
+            disabled: running,
+            testId: 'column-run-empty',
+          },
+          {
+            label: 'Enrichment settings…',
+            onSelect: () => onEnrichment(enrichmentId, 'settings'),
+            testId: 'column-enrichment-settings',
+          },
+        ];
   const items: MenuItem[] = [
+    ...enrichmentItems,
     { label: 'Rename…', onSelect: () => void rename(), testId: 'column-rename' },
     {
       label: 'Change type…',

@@ -18,6 +18,7 @@ import type {
 import { AgGridReact } from 'ag-grid-react';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
 import { call, subscribe } from '../api';
+import { runStore } from '../state/runs';
 import { useToast } from '../state/toasts';
 import { RowNumberCell } from './cell-renderers';
 import { buildColumnDefs } from './column-defs';
@@ -172,6 +173,30 @@ export const DataGrid = forwardRef<DataGridHandle, DataGridProps>(function DataG
     };
   }, [tableId, refresh]);
 
+  // A run changed some rows: reload just those that are on screen or cached, in place.
+  useEffect(
+    () =>
+      runStore.onRows((changedTableId, rowIds) => {
+        const api = apiRef.current;
+        if (changedTableId !== tableId || !api || api.isDestroyed()) return;
+        const loaded = rowIds.filter((id) => api.getRowNode(String(id))?.data);
+        for (let i = 0; i < loaded.length; i += 1_000) {
+          call('rows/get', { tableId, rowIds: loaded.slice(i, i + 1_000) })
+            .then(({ rows }) => {
+              if (api.isDestroyed()) return;
+              for (const row of rows) {
+                const node = api.getRowNode(String(row.id));
+                // A cell being edited keeps the user's typing; the next refresh catches up.
+                if (node && !api.getEditingCells().some((c) => c.rowIndex === node.rowIndex))
+                  node.setData(row);
+              }
+            })
+            .catch(() => {});
+        }
+      }),
+    [tableId],
+  );
+
   // Follow selection changes made outside the grid ("Select all in view", "Clear").
   useEffect(() => {
     const api = apiRef.current;
@@ -283,6 +308,8 @@ export const DataGrid = forwardRef<DataGridHandle, DataGridProps>(function DataG
   });
 
   const columnDefs = useMemo(() => buildColumnDefs(table.columns), [table.columns]);
+  // Enrichment columns show their run's progress under the name: a taller header.
+  const headerHeight = table.columns.some((c) => c.enrichmentId !== null && !c.hidden) ? 46 : undefined;
 
   // A retyped column changes its renderer and cell classes; redraw the rows on screen.
   const firstDefs = useRef(true);
@@ -322,6 +349,7 @@ export const DataGrid = forwardRef<DataGridHandle, DataGridProps>(function DataG
         infiniteInitialRowCount={1}
         getRowId={getRowId}
         columnDefs={columnDefs}
+        headerHeight={headerHeight}
         defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: true }}
         rowSelection={rowSelection}
         selectionColumnDef={selectionColumnDef}

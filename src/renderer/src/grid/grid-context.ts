@@ -5,4 +5,6 @@ import type { MenuAnchor } from '../components/menu';
 export interface GridContext {
   openColumnMenu(columnId: number, anchor: MenuAnchor): void;
   openUrl(url: string): void;
+  /** An enrichment cell's audit (provider, credits, raw response, error). */
+  openAudit(enrichmentId: number, rowId: number): void;
 }

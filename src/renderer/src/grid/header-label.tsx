@@ -3,11 +3,16 @@
 import type { ColumnType } from '@shared/model';
 import type { CustomInnerHeaderProps } from 'ag-grid-react';
 import { useEffect, useRef } from 'react';
+import { finishedRows, RUN_STATUS_LABELS, runPercent } from '../enrich/status';
+import { formatCount } from '../format';
+import { isActive, useLatestRun } from '../state/runs';
 import type { GridContext } from './grid-context';
 import { columnIdOf } from './view';
 
 export interface HeaderLabelParams {
   type: ColumnType;
+  /** set on enrichment columns: the header shows their run's progress */
+  enrichmentId: number | null;
 }
 
 const TYPE_GLYPH: Record<ColumnType, string> = {
@@ -22,7 +27,7 @@ const TYPE_GLYPH: Record<ColumnType, string> = {
 };
 
 export function HeaderLabel(props: CustomInnerHeaderProps & HeaderLabelParams) {
-  const { displayName, column, type } = props;
+  const { displayName, column, type, enrichmentId } = props;
   const context = props.context as GridContext;
   const button = useRef<HTMLButtonElement>(null);
   const columnId = columnIdOf(column.getColId());
@@ -57,14 +62,30 @@ export function HeaderLabel(props: CustomInnerHeaderProps & HeaderLabelParams) {
     };
   }, []);
 
-  return (
-    <span className="header-label">
-      <span className="header-type" title={type} aria-hidden="true">
-        {TYPE_GLYPH[type]}
+  const label = (
+    <>
+      <span
+        className={enrichmentId === null ? 'header-type' : 'header-type enriched'}
+        title={enrichmentId === null ? type : `Enrichment column (${type})`}
+        aria-hidden="true"
+      >
+        {enrichmentId === null ? TYPE_GLYPH[type] : '⚡'}
       </span>
       <span className="header-name" title={displayName}>
         {displayName}
       </span>
+    </>
+  );
+  return (
+    <span className={enrichmentId === null ? 'header-label' : 'header-label with-run'}>
+      {enrichmentId === null ? (
+        label
+      ) : (
+        <span className="header-stack">
+          <span className="header-line">{label}</span>
+          <RunProgress enrichmentId={enrichmentId} />
+        </span>
+      )}
       {columnId !== null && (
         <button
           ref={button}
@@ -76,6 +97,27 @@ export function HeaderLabel(props: CustomInnerHeaderProps & HeaderLabelParams) {
           ⋮
         </button>
       )}
+    </span>
+  );
+}
+
+/** Under an enrichment column's name: its latest run — done / total, errors, credits. */
+function RunProgress({ enrichmentId }: { enrichmentId: number }) {
+  const run = useLatestRun(enrichmentId);
+  if (!run) return <span className="header-run muted">Not run yet</span>;
+  const active = isActive(run);
+  const text = `${formatCount(finishedRows(run))} / ${formatCount(run.total)}${run.errors ? ` · ${formatCount(run.errors)} err` : ''} · ${formatCount(run.credits)} cr`;
+  return (
+    <span
+      className={active ? 'header-run active' : 'header-run'}
+      title={`${RUN_STATUS_LABELS[run.status]}: ${run.done} done, ${run.notFound} not found, ${run.errors} errors, ${run.outOfCredits} out of credits, ${run.cached} from the cache; ${run.credits} credits charged`}
+      data-testid={`run-progress-${enrichmentId}`}
+      data-run-status={run.status}
+    >
+      <span className="header-run-track" aria-hidden="true">
+        <span className="header-run-fill" style={{ width: `${runPercent(run)}%` }} />
+      </span>
+      <span className="header-run-text">{text}</span>
     </span>
   );
 }

@@ -1,0 +1,92 @@
+// An enrichment column's settings that can change after it was added: its name, the
+// "only run if" condition, and auto-run with its credit cap. Results already in cells
+// stay; the next run uses the new settings.
+import type { EnrichmentInfo } from '@shared/enrichment';
+import { type FormEvent, useState } from 'react';
+import { call, errorMessage } from '../api';
+import { Modal } from '../components/modal';
+
+interface Props {
+  enrichment: EnrichmentInfo;
+  onClose(): void;
+  onSaved(): void;
+}
+
+export function EnrichmentSettingsDialog({ enrichment, onClose, onSaved }: Props) {
+  const [name, setName] = useState(enrichment.name);
+  const [condition, setCondition] = useState(enrichment.config.condition ?? '');
+  const [autoRun, setAutoRun] = useState(enrichment.config.autoRun);
+  const [creditCap, setCreditCap] = useState(enrichment.config.creditCap ?? 100);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await call('enrichments/update', {
+        enrichmentId: enrichment.id,
+        name: name.trim(),
+        condition: condition.trim() || null,
+        autoRun,
+        creditCap: autoRun ? creditCap : null,
+      });
+      onSaved();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Enrichment settings" onClose={onClose} testId="enrichment-settings-dialog">
+      <form className="form" onSubmit={submit}>
+        <p className="muted">Action: {enrichment.config.actionId}</p>
+        <label className="field">
+          <span>Name</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
+        </label>
+        <label className="field">
+          <span>Only run if (optional)</span>
+          <input
+            value={condition}
+            onChange={(e) => setCondition(e.target.value)}
+            spellCheck={false}
+            data-testid="settings-condition"
+          />
+        </label>
+        <label className="field checkbox">
+          <input type="checkbox" checked={autoRun} onChange={(e) => setAutoRun(e.target.checked)} />
+          <span>Run by itself on new and changed rows</span>
+        </label>
+        {autoRun && (
+          <label className="field inline">
+            <span>spending at most</span>
+            <input
+              type="number"
+              min={1}
+              value={creditCap}
+              onChange={(e) => setCreditCap(Math.max(1, Math.round(Number(e.target.value))))}
+            />
+            <span>credits in all</span>
+          </label>
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="modal-footer">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy || !name.trim()}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
