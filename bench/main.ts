@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ViewInput } from '@shared/model';
 import { createApp } from '../src/main/app/create-app';
 import { configureLogging } from '../src/main/logger';
+import { benchEngine } from './engine';
 import { generateCsv } from './generate';
 
 configureLogging({ level: 'error' });
@@ -15,8 +16,13 @@ const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'bench', 'data');
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CLI = join(ROOT, 'bin', 'rowsmith.js');
+/** `BENCH_ONLY=engine npm run bench` runs one part (foundation, engine, server). */
+const ONLY = process.env.BENCH_ONLY ?? '';
+const runs = (part: string) => ONLY === '' || ONLY.split(',').includes(part);
 
 interface Result {
+  /** which part of the benchmark measured it */
+  part?: string;
   name: string;
   value: number;
   unit: string;
@@ -25,8 +31,10 @@ interface Result {
   note?: string;
 }
 const results: Result[] = [];
+let part = 'foundation';
+let fileMiB: number | null = null;
 const record = (r: Result) => {
-  results.push(r);
+  results.push({ part, ...r });
   const status = r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS';
   console.log(
     `${r.name.padEnd(58)} ${String(r.value).padStart(10)} ${r.unit.padEnd(6)} ${(r.target ?? '').padEnd(14)} ${status}`,
@@ -58,12 +66,24 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
+  if (runs('foundation')) await benchFoundation();
+  if (runs('engine')) {
+    part = 'engine';
+    console.log('\nenrichment engine\n');
+    for (const r of await benchEngine(ROOT, DATA, Number(process.env.BENCH_ENGINE_ROWS ?? 100_000)))
+      record(r);
+  }
+  writeResults();
+}
+
+async function benchFoundation(): Promise<void> {
   const csv = join(DATA, `companies-${ROWS}.csv`);
   if (!existsSync(csv)) {
     console.log(`generating ${csv}…`);
     await generateCsv(csv, ROWS);
   }
   const sizeMb = round(statSync(csv).size / 2 ** 20);
+  fileMiB = sizeMb;
   console.log(
     `\n${ROWS.toLocaleString('en-US')} rows, 10 columns, ${sizeMb} MiB; ${cpus().length} cores, ${round(totalmem() / 2 ** 30)} GiB\n`,
   );
@@ -195,11 +215,25 @@ async function main(): Promise<void> {
       note: `${round(statSync(out).size / 2 ** 20)} MiB file`,
     });
   }
+}
 
+/** Writes bench/results.json, keeping the figures of parts that did not run this time. */
+function writeResults(): void {
+  const file = join(ROOT, 'bench', 'results.json');
+  const ran = new Set(results.map((r) => r.part));
+  let kept: Result[] = [];
+  let previous: { fileMiB?: number } = {};
+  if (existsSync(file)) {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as { fileMiB?: number; results?: Result[] };
+    kept = ((previous as { results?: Result[] }).results ?? [])
+      .map((r) => ({ part: 'foundation', ...r }))
+      .filter((r) => !ran.has(r.part));
+  }
   const sqliteVersion = execFileSync('sqlite3', ['--version']).toString().split(' ')[0];
+  const all = [...kept, ...results];
   writeFileSync(
-    join(ROOT, 'bench', 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), rows: ROWS, fileMiB: sizeMb, node: process.version, sqlite3: sqliteVersion, cores: cpus().length, results }, null, 2)}\n`,
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), rows: ROWS, fileMiB: fileMiB ?? previous.fileMiB ?? null, node: process.version, sqlite3: sqliteVersion, cores: cpus().length, results: all }, null, 2)}\n`,
   );
   console.log('\nwrote bench/results.json');
 }

@@ -15,8 +15,11 @@ export interface Charge {
 export interface CreditClient {
   status(): CreditStatus;
   price(actionId: string): number;
-  /** Reserves up to `credits` for a run; may reserve less when the balance is short. */
-  hold(runId: number, credits: number): Promise<{ holdId: number; reserved: number }>;
+  /**
+   * Reserves credits for up to `quantity` outcomes of `actionId` (quantity x price) for a
+   * run; may reserve fewer whole units when the balance is short. `reserved` is in credits.
+   */
+  hold(runId: number, actionId: string, quantity: number): Promise<{ holdId: number; reserved: number }>;
   /** The hold of a run that was interrupted (crash, quit), to go on spending against it. */
   resumeHold(runId: number): { holdId: number; remaining: number } | null;
   /** Charges outcomes against a hold, on `conn` inside the caller's transaction. Returns credits newly charged. */

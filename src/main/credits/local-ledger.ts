@@ -57,14 +57,21 @@ export class LocalLedger implements CreditClient {
     };
   }
 
-  async hold(runId: number, credits: number): Promise<{ holdId: number; reserved: number }> {
+  async hold(
+    runId: number,
+    actionId: string,
+    quantity: number,
+  ): Promise<{ holdId: number; reserved: number }> {
     const conn = this.workbook.conn;
     const period = periodOf(this.now()).key;
+    const price = this.price(actionId);
     return conn
       .transaction(() => {
         const { consumed, reserved } = this.totals(conn, period);
         const available = Math.max(0, this.allowance() - consumed - reserved);
-        const amount = Math.min(credits, available);
+        // Whole units only: a run never holds part of a row's price.
+        const units = price > 0 ? Math.min(quantity, Math.floor(available / price)) : quantity;
+        const amount = units * price;
         const info = conn
           .prepare("INSERT INTO credit_holds (run_id, credits, status, period) VALUES (?, ?, 'active', ?)")
           .run(runId, amount, period);

@@ -180,10 +180,7 @@ export class EngineService {
             .prepare('SELECT COUNT(*) FROM run_items WHERE run_id = ?')
             .pluck()
             .get(run.id) as number;
-          const fresh = await this.credits.hold(
-            run.id,
-            items * this.credits.price(enrichment.config.actionId),
-          );
+          const fresh = await this.credits.hold(run.id, enrichment.config.actionId, items);
           hold = { holdId: fresh.holdId, remaining: fresh.reserved };
         }
         await this.launch(enrichment, run.id, hold.holdId, hold.remaining, run.limited_by);
@@ -309,9 +306,11 @@ export class EngineService {
       })
       .immediate();
     const wanted = Math.min(cost, cap);
+    const price = this.credits.price(enrichment.config.actionId);
+    const units = price > 0 ? Math.floor(wanted / price) : selection.rowIds.length;
     let hold: { holdId: number; reserved: number };
     try {
-      hold = await this.credits.hold(runId, wanted);
+      hold = await this.credits.hold(runId, enrichment.config.actionId, units);
     } catch (error) {
       conn.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(runId);
       conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);

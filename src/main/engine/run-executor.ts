@@ -105,8 +105,25 @@ export class RunExecutor {
     });
     const action = enrichment.action;
     scheduler.limit(action.providerId, action.ratePerSecond, action.burst);
-    const inFlight = new Set<Promise<void>>();
+    // A counter and one waiter, not Promise.race over the set in flight: at 10,000 rows/s
+    // racing a hundred promises for every row was a visible share of the run's CPU.
     const maxInFlight = Math.max(1, settings.concurrency * 2);
+    let inFlight = 0;
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const settled = (failed: boolean, error?: unknown) => {
+      inFlight--;
+      if (failed && failure === null) failure = error ?? new Error('A row failed.');
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const onDone = () => settled(false);
+    const onFail = (error: unknown) => settled(true, error);
+    const drain = async (limit: number) => {
+      while (inFlight > limit) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure !== null) throw failure;
+    };
     let cursor = 0;
     try {
       while (!this.signal.aborted) {
@@ -115,18 +132,18 @@ export class RunExecutor {
         for (const raw of chunk) {
           if (this.signal.aborted) break;
           cursor = raw[0] as number;
-          while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-          const task: Promise<void> = this.processRow(scheduler, raw).finally(() => inFlight.delete(task));
-          inFlight.add(task);
+          if (inFlight >= maxInFlight) await drain(maxInFlight - 1);
+          inFlight++;
+          this.processRow(scheduler, raw).then(onDone, onFail);
         }
       }
-      await Promise.all(inFlight);
+      await drain(0);
       this.flush();
       return await this.finish(this.signal.aborted ? 'stopped' : 'done');
     } catch (error) {
       log.error('run failed', error);
       this.controller.abort();
-      await Promise.allSettled(inFlight);
+      while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
       this.flush();
       return await this.finish('failed');
     } finally {
