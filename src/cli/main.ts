@@ -9,6 +9,7 @@ import type { Channel, ChannelInput, ChannelOutput } from '@shared/api';
 import { AppError, serializeError } from '@shared/errors';
 import type { ColumnInfo, JobInfo, JobProgress, TableInfo } from '@shared/model';
 import { type App, createApp } from '../main/app/create-app';
+import { defaultUserDataDir } from '../main/app/paths';
 import { configureLogging } from '../main/logger';
 import { columnsCommand, runCommand, UsageError } from './enrich-commands';
 import { progressLine } from './progress';
@@ -66,7 +67,10 @@ export async function main(argv: string[]): Promise<number> {
     });
     if (!values.workbook) throw new UsageError('--workbook FILE is required.');
     app = await createApp({
-      userDataDir: scratch,
+      // Uploads and temporary files go to a scratch folder; credits (a run spends them)
+      // go through the same licensing server and secrets as the app's.
+      userDataDir: command === 'run' ? defaultUserDataDir() : scratch,
+      licensing: command === 'run' ? 'server' : 'local-ledger',
       workbookPath: resolve(values.workbook),
       version: process.env.ROWSMITH_VERSION ?? '0.0.0',
       platform: { shell: 'cli' },

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import { createApp } from './app/create-app';
 import { createLogger } from './logger';
+import { SecretStore } from './secrets/secret-store';
 import { dialogHooks } from './shell/dialogs';
 import { forwardEvents, registerIpc } from './shell/ipc';
+import { safeStorageCipher } from './shell/secrets';
 import { hardenApp, hardenSession, openExternalSafely } from './shell/security';
 import { appOriginOf, createMainWindow } from './shell/window';
 
@@ -31,6 +33,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: { shell: 'electron', ...dialogHooks(() => mainWindow), openExternal: openExternalSafely },
     resumeRuns: true,
+    licensing: 'server',
+    secrets: SecretStore.inFolder(app.getPath('userData'), safeStorageCipher()),
   });
   registerIpc(core.handlers, appOriginOf);
   mainWindow = createMainWindow();

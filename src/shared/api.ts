@@ -225,6 +225,25 @@ export const channels = {
     output: {} as CellAudit | null,
   },
   'credits/status': { input: empty, output: {} as CreditStatus },
+  /** "Request more credits": files a capacity request with the organisation's vendor. */
+  'credits/request-capacity': {
+    input: z.object({
+      credits: z.number().int().min(1).max(1_000_000_000).optional(),
+      message: z.string().trim().min(1, 'Say what you need the credits for').max(2_000),
+    }),
+    output: {} as { requested: true },
+  },
+  /** Connects this workbook to a remote licensing server with a license key. */
+  'licensing/connect': {
+    input: z.object({
+      serverUrl: z.string().trim().min(1).max(2_000),
+      licenseKey: z.string().trim().min(1).max(200),
+      userEmail: z.email().max(320),
+    }),
+    output: {} as CreditStatus,
+  },
+  /** Back to the embedded licensing server (the demo organisation). */
+  'licensing/use-embedded': { input: empty, output: {} as CreditStatus },
 
   'shell/open-external': {
     input: z.object({ url: z.string().url().max(4_096) }),
@@ -249,6 +268,8 @@ export interface ServerEvents {
   /** Coalesced (at most ~10 a second per run), with the rows whose cells changed. */
   'run/progress': { run: RunInfo; rowIds: number[] };
   'run/finished': RunInfo;
+  /** The balance changed on the server, or the server went out of reach or came back. */
+  'credits/changed': CreditStatus;
 }
 export type EventName = keyof ServerEvents;
 export const EVENT_NAMES: EventName[] = [
@@ -257,6 +278,7 @@ export const EVENT_NAMES: EventName[] = [
   'tables/changed',
   'run/progress',
   'run/finished',
+  'credits/changed',
 ];
 
 /** What the preload (Electron) or the web bridge (browser) exposes as window.rowsmith. */

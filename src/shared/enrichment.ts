@@ -121,11 +121,26 @@ export interface CellAudit {
 }
 
 export interface CreditStatus {
+  /** the period's allowance plus its grants */
   allowance: number;
   consumed: number;
+  /** held by running columns and offline leases */
   reserved: number;
+  /** what can be spent now (offline: what this workbook's lease still allows) */
   remaining: number;
   periodStart: string;
+  /** when the allowance renews (the 1st of the next month, in the organisation's time zone) */
   periodEnd: string;
   source: 'local' | 'server';
+  /** server only: */
+  online?: boolean;
+  /** credits spent here that the server has not acknowledged yet */
+  pending?: number;
+  offlineAvailable?: number;
+  leaseExpiresAt?: string | null;
+  lastSyncAt?: string | null;
+  /** 'embedded' for the built-in local server, else its URL */
+  server?: string;
+  orgName?: string;
+  lastError?: string | null;
 }

@@ -12,6 +12,8 @@ let stderr: string;
 
 beforeEach(() => {
   dir = tempDir();
+  // `run` spends credits through the embedded licensing server in the user data folder.
+  process.env.ROWSMITH_USER_DATA = dir.path;
   stdout = '';
   stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -24,6 +26,7 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
+  delete process.env.ROWSMITH_USER_DATA;
   vi.restoreAllMocks();
   dir.cleanup();
 });

@@ -4,7 +4,7 @@
 // readiness marker instead of sleeping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { tempDir } from '../helpers/temp';
 
@@ -28,6 +28,7 @@ export interface E2eApp {
 export function cli(workbook: string, args: string[]): string {
   return execFileSync(process.execPath, [join(ROOT, 'out/main/cli.js'), ...args, '--workbook', workbook], {
     encoding: 'utf8',
+    env: { ...process.env, ROWSMITH_USER_DATA: dirname(workbook) },
   });
 }
 

@@ -3,6 +3,13 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type ConnectedCredits,
+  connectCredits,
+  type LicensingMode,
+  readLicensingMode,
+  SwitchableCredits,
+} from '../credits/licensing-service';
 import { LocalLedger } from '../credits/local-ledger';
 import { EngineService } from '../engine/engine-service';
 import { EnrichmentsService } from '../engine/enrichments-service';
@@ -13,6 +20,8 @@ import { ImportService } from '../import/import-service';
 import { EventBus } from '../ipc/event-bus';
 import { createHandlerMap, type HandlerMap } from '../ipc/handler-map';
 import { JobManager } from '../jobs/job-manager';
+import { createLogger } from '../logger';
+import { SecretStore } from '../secrets/secret-store';
 import { openWorkbook, type Workbook } from '../workbook/database';
 import { RowsService } from '../workbook/rows-service';
 import { TablesService } from '../workbook/tables-service';
@@ -37,6 +46,14 @@ export interface AppOptions {
   engine?: RunSettings;
   /** Go on with runs a quit or crash interrupted (the app does; one-shot CLI commands do not). */
   resumeRuns?: boolean;
+  /**
+   * Where credits come from: 'server' is the configured licensing server (the embedded
+   * one by default), as the app and the CLI run; 'local-ledger' keeps them in the
+   * workbook (tests, benchmarks of the engine alone). Default 'local-ledger'.
+   */
+  licensing?: 'server' | 'local-ledger' | LicensingMode;
+  /** Encrypts secrets at rest; Electron passes safeStorage, elsewhere a 0600 key file. */
+  secrets?: SecretStore;
 }
 
 export interface App {
@@ -48,7 +65,13 @@ export interface App {
   jobs: JobManager;
   enrichments: EnrichmentsService;
   engine: EngineService;
-  credits: LocalLedger;
+  /** every credit decision goes through this one */
+  credits: SwitchableCredits;
+  /** the workbook's own ledger: the credit client with licensing 'local-ledger', and the tests' double */
+  localLedger: LocalLedger;
+  /** the licensing server connection, when credits come from one */
+  licensing: { current: ConnectedCredits | null };
+  secrets: SecretStore;
   events: EventBus;
   files: FileRegistry;
   handlers: HandlerMap;
@@ -78,7 +101,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const jobs = new JobManager(events);
   const files = new FileRegistry();
   const enrichments = new EnrichmentsService(workbook, tables);
-  const credits = new LocalLedger(workbook);
+  const secrets = opts.secrets ?? SecretStore.inFolder(opts.userDataDir);
+  const localLedger = new LocalLedger(workbook);
+  const licensing: { current: ConnectedCredits | null } = { current: null };
+  const credits = new SwitchableCredits(localLedger);
+  const mode = opts.licensing ?? 'local-ledger';
+  if (mode !== 'local-ledger') {
+    const wanted = mode === 'server' ? readLicensingMode(opts.userDataDir) : mode;
+    licensing.current = await connectLicensing(workbook, opts.userDataDir, secrets, wanted);
+    credits.current = licensing.current.client;
+    licensing.current.client.onChange(() => events.emit('credits/changed', credits.status()));
+  }
   const engine = new EngineService(workbook, tables, enrichments, credits, events, opts.engine);
   engine.onResultsWritten = (tableId) => rows.changed(tableId);
 
@@ -92,6 +125,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     enrichments,
     engine,
     credits,
+    localLedger,
+    licensing,
+    secrets,
     events,
     files,
     dirs,
@@ -111,9 +147,33 @@ export async function createApp(opts: AppOptions): Promise<App> {
           .map((j) => jobs.wait(j.jobId)),
       );
       files.clearTemporary();
+      await licensing.current?.close();
       await workbook.close();
     },
   };
 }
 
 export type Services = Omit<App, 'handlers' | 'close'>;
+
+const log = createLogger('app');
+
+/** A remote server this workbook is not activated on yet falls back to the embedded one, and says so. */
+async function connectLicensing(
+  workbook: Workbook,
+  userDataDir: string,
+  secrets: SecretStore,
+  mode: LicensingMode,
+): Promise<ConnectedCredits> {
+  try {
+    return await connectCredits({ workbook, userDataDir, secrets, mode });
+  } catch (error) {
+    if (mode.mode === 'embedded') throw error;
+    log.warn(
+      `licensing server ${mode.serverUrl} not usable for this workbook; using the embedded one`,
+      error,
+    );
+    const connected = await connectCredits({ workbook, userDataDir, secrets, mode: { mode: 'embedded' } });
+    connected.client.lastError = (error as Error).message;
+    return connected;
+  }
+}

@@ -5,6 +5,14 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { ExportResult } from '@shared/model';
+import {
+  activateRemote,
+  connectCredits,
+  type LicensingMode,
+  readLicensingMode,
+  requestCapacity,
+  writeLicensingMode,
+} from '../credits/licensing-service';
 import { listActions } from '../engine/actions';
 import { assertSafeExternalUrl } from '../files/safe-url';
 import { previewTableSource } from '../import/source';
@@ -99,7 +107,9 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
       const title = `Import ${file.name}`;
       const jobId = s.jobs.start('import', title, async (ctx) => {
         const target = request.target;
-        const lastRowId = target.kind === 'existing' ? s.rows.lastRowId(target.tableId) : 0;
+        // Auto-run columns run the rows the import adds; tables without them cost nothing here.
+        const autoRun = target.kind === 'existing' && s.enrichments.autoRunIds(target.tableId).length > 0;
+        const lastRowId = autoRun && target.kind === 'existing' ? s.rows.lastRowId(target.tableId) : 0;
         const result = await s.imports.run(
           { ...request, path: file.path, fileName: file.name },
           {
@@ -108,7 +118,7 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
           },
         );
         // New rows go through the table's auto-run columns (rows merged into are not re-run).
-        if (target.kind === 'existing' && result.inserted > 0) {
+        if (autoRun && target.kind === 'existing' && result.inserted > 0) {
           void s.engine.autoRun(target.tableId, s.rows.idsAfter(target.tableId, lastRowId));
         }
         return result;
@@ -138,7 +148,8 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'jobs/list': async () => s.jobs.list(),
     'jobs/cancel': async ({ jobId }) => ({ cancelled: s.jobs.cancel(jobId) }),
 
-    'actions/list': async () => listActions(),
+    // Prices from the live price list (the server's, for this organisation).
+    'actions/list': async () => listActions().map((a) => ({ ...a, price: s.credits.price(a.id) })),
     'enrichments/list': ({ tableId }) => s.enrichments.list(tableId),
     'enrichments/add': ({ tableId, name, config }) => s.enrichments.add(tableId, name, config),
     'enrichments/update': ({ enrichmentId, ...patch }) => s.enrichments.update(enrichmentId, patch),
@@ -152,6 +163,22 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'runs/list': async () => s.engine.list(),
     'cells/audit': async ({ enrichmentId, rowId }) => s.engine.audit(enrichmentId, rowId),
     'credits/status': async () => s.engine.creditStatus(),
+    'credits/request-capacity': (input) => requestCapacity(s.licensing.current, input),
+    'licensing/connect': async ({ serverUrl, licenseKey, userEmail }) => {
+      await activateRemote({
+        workbook: s.workbook,
+        userDataDir: s.dirs.userData,
+        secrets: s.secrets,
+        serverUrl,
+        licenseKey,
+        userEmail,
+      });
+      return switchLicensing(s, readLicensingMode(s.dirs.userData));
+    },
+    'licensing/use-embedded': async () => {
+      writeLicensingMode(s.dirs.userData, { mode: 'embedded' });
+      return switchLicensing(s, { mode: 'embedded' });
+    },
 
     'shell/open-external': async ({ url }) => {
       const safe = assertSafeExternalUrl(url);
@@ -185,4 +212,25 @@ function safeFileName(wanted: string, format: 'csv' | 'xlsx'): string {
       .replace(/^\.+/, '')
       .trim() || 'export';
   return extname(cleaned).toLowerCase() === `.${format}` ? cleaned : `${cleaned}.${format}`;
+}
+
+/** Swaps the credit client for one on another server; only while no column is running. */
+async function switchLicensing(s: Services, mode: LicensingMode) {
+  if (s.engine.list().some((r) => r.status === 'running' || r.status === 'stopping')) {
+    throw new AppError('conflict', 'Stop the running columns before switching licensing servers.');
+  }
+  const next = await connectCredits({
+    workbook: s.workbook,
+    userDataDir: s.dirs.userData,
+    secrets: s.secrets,
+    mode,
+  });
+  const previous = s.licensing.current;
+  s.licensing.current = next;
+  s.credits.current = next.client;
+  next.client.onChange(() => s.events.emit('credits/changed', s.credits.status()));
+  await previous?.close();
+  const status = s.credits.status();
+  s.events.emit('credits/changed', status);
+  return status;
 }

@@ -62,6 +62,8 @@ export class RunExecutor {
   private readonly conn: Connection;
   private readonly price: number;
   private budget: number;
+  private reservedCalls = 0;
+  private budgetWaiters: (() => void)[] = [];
   private buffer: Result[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private pendingRowIds: number[] = [];
@@ -167,22 +169,6 @@ export class RunExecutor {
       });
       return;
     }
-    if (this.budget < this.price) {
-      this.push({
-        rowId,
-        status: 'out_of_credits',
-        values: null,
-        raw: null,
-        error:
-          this.deps.limitedBy === 'cap'
-            ? "Auto-run reached this column's credit cap."
-            : 'No credits left for this run.',
-        cached: false,
-        durationMs: null,
-        cacheKey: null,
-      });
-      return;
-    }
     const action = this.deps.enrichment.action;
     const input = rowByName(raw, this.deps.columns, 2);
     let cacheKey: string;
@@ -212,11 +198,28 @@ export class RunExecutor {
       this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey }));
       return;
     }
-    this.budget -= this.price; // reserved for this call; given back unless it succeeds
+    // A cached answer costs nothing; a call needs its price reserved from the budget.
+    if (!(await this.reserve())) {
+      if (this.signal.aborted) return; // finish() marks it cancelled
+      this.push({
+        rowId,
+        status: 'out_of_credits',
+        values: null,
+        raw: null,
+        error:
+          this.deps.limitedBy === 'cap'
+            ? "Auto-run reached this column's credit cap."
+            : 'No credits left for this run.',
+        cached: false,
+        durationMs: null,
+        cacheKey: null,
+      });
+      return;
+    }
     const started = performance.now();
     try {
       const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
-      if (outcome.status !== 'done') this.budget += this.price;
+      this.settle(outcome.status === 'done');
       this.push(
         resultOf(rowId, outcome, {
           cached: false,
@@ -225,7 +228,7 @@ export class RunExecutor {
         }),
       );
     } catch (error) {
-      this.budget += this.price;
+      this.settle(false);
       if (this.signal.aborted || (error instanceof CallError && error.kind === 'cancelled')) return; // finish() marks it cancelled
       const message = error instanceof Error ? error.message : String(error);
       const body = error instanceof CallError ? (error.body ?? null) : null;
@@ -240,6 +243,30 @@ export class RunExecutor {
         cacheKey: null,
       });
     }
+  }
+
+  /**
+   * Takes one call's price from the budget. When the budget is short but calls are still
+   * out, waits for them: one that finds nothing gives its price back, and the row it
+   * frees must not be marked out of credits while credits are left.
+   */
+  private async reserve(): Promise<boolean> {
+    while (this.budget < this.price) {
+      if (this.reservedCalls === 0 || this.signal.aborted) return false;
+      await new Promise<void>((resolve) => this.budgetWaiters.push(resolve));
+    }
+    this.budget -= this.price;
+    this.reservedCalls++;
+    return true;
+  }
+
+  /** A call ended: its price is spent (a result) or given back (anything else). */
+  private settle(spent: boolean): void {
+    this.reservedCalls--;
+    if (!spent) this.budget += this.price;
+    const waiters = this.budgetWaiters;
+    this.budgetWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private push(result: Result): void {

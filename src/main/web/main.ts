@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     version: process.env.ROWSMITH_VERSION ?? '0.1.0',
     platform: { shell: 'web' },
     resumeRuns: true,
+    licensing: 'server',
   });
   const shell = await startWebShell({
     handlers: app.handlers,

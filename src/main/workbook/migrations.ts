@@ -127,6 +127,44 @@ const migrations: [name: string, migration: Migration][] = [
       },
     },
   ],
+  [
+    '0003_credit_sync',
+    {
+      async up(db: Kysely<unknown>) {
+        // Holds this workbook made on the licensing server (server_hold_id), or, offline,
+        // against its signed lease (lease_id). Credits are as the server counts them.
+        await sql`CREATE TABLE server_holds (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL,
+          action_id TEXT NOT NULL,
+          unit_price INTEGER NOT NULL,
+          reserved INTEGER NOT NULL,
+          captured INTEGER NOT NULL DEFAULT 0,
+          server_hold_id TEXT,
+          lease_id TEXT,
+          status TEXT NOT NULL DEFAULT 'active',
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        )`.execute(db);
+        // What the server has not heard yet, in order: captures of online holds, offline
+        // debits against a lease (with the device's sequence number), hold releases.
+        // A row leaves only once the server acknowledged it.
+        await sql`CREATE TABLE credit_outbox (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          hold_id INTEGER NOT NULL,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          action_id TEXT NOT NULL,
+          quantity INTEGER NOT NULL,
+          credits INTEGER NOT NULL,
+          seq INTEGER UNIQUE,
+          lease_id TEXT,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        )`.execute(db);
+      },
+    },
+  ],
 ];
 
 class ListProvider implements MigrationProvider {

@@ -83,7 +83,7 @@ it('survives kill -9 at random moments without running or charging a row twice',
   app.workbook.conn.transaction(() => {
     for (let id = 1; id <= ROWS; id++) insert.run(id, String(id));
   })();
-  app.credits.setAllowance(1_000_000);
+  app.localLedger.setAllowance(1_000_000);
   const enrichment = await app.handlers['enrichments/add']({
     tableId: table.id,
     name: 'Doubled',

@@ -173,7 +173,7 @@ describe('an HTTP request column', () => {
   });
 
   it('marks rows out of credits instead of calling the provider once the allowance is spent', async () => {
-    t.app.credits.setAllowance(20);
+    t.app.localLedger.setAllowance(20);
     const enrichment = await addColumn();
     const run = await runAndWait(enrichment.id, {
       target: {
