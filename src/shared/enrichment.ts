@@ -63,8 +63,11 @@ export const runScopeSchema = z.object({
     z.object({ kind: z.literal('view'), view: viewSchema }),
     z.object({ kind: z.literal('rows'), rowIds: z.array(idSchema).min(1).max(1_000_000) }),
   ]),
-  /** all: every row not already paid for; empty: rows never run; failed: errors, out of credits, cancelled */
-  only: z.enum(['all', 'empty', 'failed']).default('all'),
+  /**
+   * all: every row not already paid for; empty: rows never run; failed: errors, out of
+   * credits, cancelled; out_of_credits: only those (what resumes after a renewal or grant)
+   */
+  only: z.enum(['all', 'empty', 'failed', 'out_of_credits']).default('all'),
   /** Run again even where a result was already paid for (one-cell re-run). */
   force: z.boolean().default(false),
 });
@@ -91,7 +94,8 @@ export interface RunInfo {
   tableId: number;
   /** the enrichment column's name */
   name: string;
-  trigger: 'manual' | 'auto';
+  /** manual: the user, after a quote; auto: new or changed rows; resume: credits came back */
+  trigger: 'manual' | 'auto' | 'resume';
   status: RunStatus;
   total: number;
   done: number;

@@ -133,7 +133,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     dirs,
   };
   const handlers = createHandlerMap(buildHandlers(services, opts));
-  if (opts.resumeRuns) await engine.resumeInterrupted();
+  if (opts.resumeRuns) {
+    await engine.resumeInterrupted();
+    engine.watchCredits();
+  }
   return {
     ...services,
     handlers,

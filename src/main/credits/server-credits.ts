@@ -101,8 +101,8 @@ export class ServerCredits implements CreditClient {
       allowance: b ? b.allowance + b.granted : 0,
       consumed: b ? b.consumed : 0,
       reserved: b ? b.reserved : 0,
-      // Offline, only the lease can be spent.
-      remaining: this.online ? (b?.remaining ?? 0) : this.leaseAvailable(),
+      // This workbook's lease is its own to spend, online or not; offline, it is all there is.
+      remaining: (this.online ? (b?.remaining ?? 0) : 0) + this.leaseAvailable(),
       periodStart: b?.periodStart ?? new Date(this.now()).toISOString(),
       periodEnd: b?.periodEnd ?? new Date(this.now()).toISOString(),
       source: 'server',

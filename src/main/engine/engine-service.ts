@@ -17,7 +17,9 @@ import { type Selection, selectRows } from './run-selection';
 
 const log = createLogger('engine');
 
-type Trigger = 'manual' | 'auto';
+type Trigger = RunInfo['trigger'];
+/** How often the engine checks whether credits are back for cells that ran out. */
+const CREDIT_WATCH_MS = 30_000;
 
 interface ActiveRun {
   enrichmentId: number;
@@ -30,6 +32,9 @@ export class EngineService {
   /** Auto-run rows that arrived while their column was running: they go in its next run. */
   private readonly pendingAuto = new Map<number, { tableId: number; rowIds: Set<number>; force: boolean }>();
   private readonly starting = new Set<Promise<unknown>>();
+  private creditWatch: NodeJS.Timeout | null = null;
+  private resuming = false;
+  private stopCreditEvents: () => void = () => {};
   private closing = false;
   /** Called when a run that wrote results ends: sorted and filtered views must be rebuilt. */
   onResultsWritten: (tableId: number) => void = () => {};
@@ -193,9 +198,69 @@ export class EngineService {
     return resumed;
   }
 
+  /**
+   * Cells marked out of credits go again by themselves once credits are back (the 1st of
+   * the month, a grant, a raised allowance): checked when the balance changes and every
+   * 30 s. Rows left by an auto-run's own cap stay as they are.
+   */
+  watchCredits(): void {
+    if (this.creditWatch) return;
+    this.creditWatch = setInterval(() => void this.resumeOutOfCredits(), CREDIT_WATCH_MS);
+    this.creditWatch.unref();
+    this.stopCreditEvents = this.events.subscribe((event) => {
+      if (event === 'credits/changed') void this.resumeOutOfCredits();
+    });
+  }
+
+  /** Starts a run of the cells that ran out of credits, for each column, while credits last. */
+  async resumeOutOfCredits(): Promise<number[]> {
+    if (this.closing || this.resuming) return [];
+    this.resuming = true;
+    try {
+      return await this.track(this.resumeOutOfCreditsNow());
+    } finally {
+      this.resuming = false;
+    }
+  }
+
+  private async resumeOutOfCreditsNow(): Promise<number[]> {
+    const ids = this.workbook.conn
+      .prepare(
+        `SELECT DISTINCT cr.enrichment_id FROM cell_runs cr JOIN runs r ON r.id = cr.run_id
+         WHERE cr.status = 'out_of_credits' AND (r.limited_by IS NULL OR r.limited_by = 'credits')`,
+      )
+      .pluck()
+      .all() as number[];
+    const started: number[] = [];
+    for (const id of ids) {
+      if (this.activeRunOf(id) !== null) continue;
+      try {
+        const enrichment = await this.enrichments.load(id);
+        const price = this.credits.price(enrichment.config.actionId);
+        if (this.credits.status().remaining < Math.max(1, price)) break;
+        const scope: RunScope = { target: { kind: 'all' }, only: 'out_of_credits', force: false };
+        const selection = await this.select(enrichment, scope);
+        if (selection.rowIds.length === 0) continue;
+        const run = await this.createRun(
+          enrichment,
+          scope,
+          selection,
+          'resume',
+          selection.rowIds.length * price,
+        );
+        started.push(run.id);
+      } catch (error) {
+        log.error(`cells out of credits in enrichment ${id} could not resume`, error);
+      }
+    }
+    return started;
+  }
+
   /** Quit: every run stops its calls but keeps its items and hold, to resume on the next start. */
   async shutdown(): Promise<void> {
     this.closing = true;
+    if (this.creditWatch) clearInterval(this.creditWatch);
+    this.stopCreditEvents();
     const running = [...this.active.values()];
     for (const { executor } of running) executor.interrupt();
     await Promise.allSettled(running.map((r) => r.done));

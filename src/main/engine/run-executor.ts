@@ -474,7 +474,7 @@ export function readRun(conn: Connection, runId: number): RunInfo {
     enrichmentId: row.enrichment_id as number,
     tableId: row.table_id as number,
     name: row.name as string,
-    trigger: row.trigger === 'auto' ? 'auto' : 'manual',
+    trigger: row.trigger === 'auto' || row.trigger === 'resume' ? row.trigger : 'manual',
     status: row.status as RunInfo['status'],
     total: row.total as number,
     done: row.done as number,

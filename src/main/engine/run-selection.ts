@@ -50,6 +50,7 @@ export function selectRows(
   let doneFilter = '';
   if (scope.only === 'empty') doneFilter = `(cr.status IS NULL OR cr.status IN ${NEVER_FINISHED})`;
   else if (scope.only === 'failed') doneFilter = `cr.status IN ${FAILED}`;
+  else if (scope.only === 'out_of_credits') doneFilter = "cr.status = 'out_of_credits'";
   else if (!scope.force) doneFilter = `(cr.status IS NULL OR cr.status NOT IN ${FINISHED})`;
 
   const needed = neededColumns(enrichment, columns);

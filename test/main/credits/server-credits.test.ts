@@ -168,6 +168,28 @@ describe('credits through the licensing server', () => {
     expect(50 + final.done).toBe(80);
   });
 
+  it('resumes the cells that ran out once the vendor grants more credits', async () => {
+    const licenseKey = await createOrg(40);
+    const w = await workbookOn(licenseKey, 100);
+    const first = await w.run();
+    expect(first.outOfCredits).toBeGreaterThan(0);
+    await w.flush();
+    const orgs = await new Client(url, ADMIN_TOKEN).get('/v1/admin/orgs');
+    const orgId = orgs.body.items[0].id as string;
+    const grant = await new Client(url, ADMIN_TOKEN).post(`/v1/admin/orgs/${orgId}/grants`, {
+      credits: 100,
+      reason: 'capacity request',
+    });
+    expect(grant.status).toBe(201);
+    await w.flush(); // the app refreshes its balance every minute; here, at once
+    const [resumedId] = await w.t.app.engine.resumeOutOfCredits();
+    const resumed = await w.t.app.engine.wait(resumedId as number);
+    expect(resumed.trigger).toBe('resume');
+    expect(first.done + resumed.done).toBe(80);
+    await w.flush();
+    expect((await balanceOf(licenseKey)).consumed).toBe(80);
+  });
+
   it('refuses a lease that the server did not sign', async () => {
     const licenseKey = await createOrg(1_000);
     const w = await workbookOn(licenseKey, 1);

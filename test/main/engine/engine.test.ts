@@ -188,6 +188,14 @@ describe('an HTTP request column', () => {
     expect(ledgerTotal()).toBe(20);
     expect(fake.requests).toBe(20);
     expect(t.app.engine.creditStatus().remaining).toBe(0);
+
+    // A grant (here: a raised allowance): the cells that ran out go again by themselves.
+    t.app.localLedger.setAllowance(100);
+    const [resumedId] = await t.app.engine.resumeOutOfCredits();
+    const resumed = await t.app.engine.wait(resumedId as number);
+    expect(resumed).toMatchObject({ trigger: 'resume', total: 6, done: 6, credits: 6 });
+    expect(ledgerTotal()).toBe(26);
+    expect(await t.app.engine.resumeOutOfCredits()).toEqual([]);
   });
 
   it('turns a provider answering garbage into error cells, and finishes the run', async () => {
