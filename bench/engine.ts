@@ -75,7 +75,7 @@ async function measureRun(
       for (let id = 1; id <= rows; id++) insert.run(id, String(id));
     })();
     app.rows.changed(table.id);
-    app.credits.setAllowance(10 * rows);
+    app.localLedger.setAllowance(10 * rows);
     const enrichment = await app.handlers['enrichments/add']({
       tableId: table.id,
       name: 'Size',

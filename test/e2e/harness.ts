@@ -33,13 +33,16 @@ export function cli(workbook: string, args: string[]): string {
 }
 
 /** Starts a web shell on a fresh workbook; `prepare` may fill the workbook first (via the CLI). */
-export async function startE2eApp(prepare?: (workbook: string) => void): Promise<E2eApp> {
+export async function startE2eApp(
+  prepare?: (workbook: string) => void,
+  env: Record<string, string> = {},
+): Promise<E2eApp> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
   const dir = tempDir('rowsmith-e2e-');
   const workbook = join(dir.path, 'workbook.rowsmith');
   prepare?.(workbook);
   const server = spawn(process.execPath, [join(ROOT, 'out/main/web.js')], {
-    env: { ...process.env, ROWSMITH_USER_DATA: dir.path, ROWSMITH_WORKBOOK: workbook, PORT: '0' },
+    env: { ...process.env, ROWSMITH_USER_DATA: dir.path, ROWSMITH_WORKBOOK: workbook, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let browser: Browser | null = null;

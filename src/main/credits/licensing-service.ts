@@ -59,8 +59,11 @@ async function startEmbedded(userDataDir: string, secrets: SecretStore): Promise
     logLevel: 'warn',
     rateLimit: false,
   });
+  // ROWSMITH_DEMO_CREDITS sets the demo organisation's monthly allowance when it is created.
+  const demoCredits = Number(process.env.ROWSMITH_DEMO_CREDITS);
   const demo = await server.licensing.ensureDemoOrg({
     licenseKey: secrets.get('embedded.licenseKey') ?? undefined,
+    ...(Number.isInteger(demoCredits) && demoCredits >= 0 ? { monthlyAllowance: demoCredits } : {}),
   });
   if (secrets.get('embedded.licenseKey') !== demo.licenseKey)
     secrets.set('embedded.licenseKey', demo.licenseKey);

@@ -40,6 +40,8 @@ interface HoldRow {
   captured: number;
   server_hold_id: string | null;
   lease_id: string | null;
+  lease_reserved: number;
+  lease_captured: number;
   status: string;
 }
 
@@ -123,7 +125,7 @@ export class ServerCredits implements CreditClient {
     quantity: number,
   ): Promise<{ holdId: number; reserved: number }> {
     const conn = this.workbook.conn;
-    if (quantity <= 0) return { holdId: this.insertHold(runId, actionId, 0, 0, null, null), reserved: 0 };
+    if (quantity <= 0) return { holdId: this.insertHold(runId, actionId, 0, 0), reserved: 0 };
     const n =
       (conn.prepare('SELECT COUNT(*) FROM server_holds WHERE run_id = ?').pluck().get(runId) as number) + 1;
     // Stable for a retry of the same request (a crash between the server's answer and
@@ -133,13 +135,18 @@ export class ServerCredits implements CreditClient {
       const hold = await this.api.createHold(key, actionId, quantity);
       this.markOnline();
       if (this.balanceCache) this.setBalance({ ...this.balanceCache.balance, remaining: hold.remaining });
-      if (hold.status !== 'active')
-        return { holdId: this.insertHold(runId, actionId, hold.unitPrice, 0, null, null), reserved: 0 };
-      const reserved = hold.reserved - hold.captured;
-      return {
-        holdId: this.insertHold(runId, actionId, hold.unitPrice, reserved, hold.holdId, null),
-        reserved,
-      };
+      const onServer = hold.status === 'active' ? hold.reserved - hold.captured : 0;
+      const serverUnits = hold.unitPrice > 0 ? Math.floor(onServer / hold.unitPrice) : quantity;
+      // The team's pool was short: top the run up from this workbook's own lease.
+      const top =
+        serverUnits < quantity ? this.leaseTopUp(actionId, hold.unitPrice, quantity - serverUnits) : null;
+      const reserved = onServer + (top?.credits ?? 0);
+      const holdId = this.insertHold(runId, actionId, hold.unitPrice, reserved, {
+        serverHoldId: hold.status === 'active' ? hold.holdId : null,
+        leaseId: top?.leaseId ?? null,
+        leaseReserved: top?.credits ?? 0,
+      });
+      return { holdId, reserved };
     } catch (error) {
       if (!(error instanceof LicensingError)) throw error;
       if (error.code === 'insufficient_credits') {
@@ -180,13 +187,28 @@ export class ServerCredits implements CreditClient {
       // The executor never spends past its budget; if it did, the server would refuse it.
       throw new AppError('internal', `Run ${runId} would capture more than its hold reserved.`);
     }
-    if (hold.server_hold_id) {
+    // The server hold first, then the lease part (a hold may have both).
+    const serverRoom = hold.server_hold_id
+      ? hold.reserved - hold.lease_reserved - (hold.captured - hold.lease_captured)
+      : 0;
+    const serverUnits =
+      hold.unit_price > 0 ? Math.min(units, Math.floor(serverRoom / hold.unit_price)) : units;
+    const leaseUnits = units - serverUnits;
+    if (serverUnits > 0) {
       conn
         .prepare(
           "INSERT INTO credit_outbox (kind, hold_id, idempotency_key, action_id, quantity, credits) VALUES ('capture', ?, ?, ?, ?, ?)",
         )
-        .run(holdId, `${this.identity.deviceId}:cap:${randomUUID()}`, hold.action_id, units, credits);
-    } else if (hold.lease_id) {
+        .run(
+          holdId,
+          `${this.identity.deviceId}:cap:${randomUUID()}`,
+          hold.action_id,
+          serverUnits,
+          serverUnits * hold.unit_price,
+        );
+    }
+    if (leaseUnits > 0) {
+      if (!hold.lease_id) throw new AppError('internal', `Run ${runId} would capture past its server hold.`);
       const seq = nextSeq(conn);
       conn
         .prepare(
@@ -196,13 +218,17 @@ export class ServerCredits implements CreditClient {
           holdId,
           `${this.identity.deviceId}:debit:${seq}`,
           hold.action_id,
-          units,
-          credits,
+          leaseUnits,
+          leaseUnits * hold.unit_price,
           seq,
           hold.lease_id,
         );
     }
-    conn.prepare('UPDATE server_holds SET captured = captured + ? WHERE id = ?').run(credits, holdId);
+    conn
+      .prepare(
+        'UPDATE server_holds SET captured = captured + ?, lease_captured = lease_captured + ? WHERE id = ?',
+      )
+      .run(credits, leaseUnits * hold.unit_price, holdId);
     // Told to the server once this transaction has committed.
     setImmediate(() => this.kick());
     return credits;
@@ -254,7 +280,7 @@ export class ServerCredits implements CreditClient {
     if (!stored) return 0;
     const used = this.workbook.conn
       .prepare(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN MAX(reserved, captured) ELSE captured END), 0) FROM server_holds WHERE lease_id = ?",
+        "SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN MAX(lease_reserved, lease_captured) ELSE lease_captured END), 0) FROM server_holds WHERE lease_id = ?",
       )
       .pluck()
       .get(stored.lease.leaseId) as number;
@@ -269,24 +295,31 @@ export class ServerCredits implements CreditClient {
     const conn = this.workbook.conn;
     return conn
       .transaction(() => {
-        const stored = this.validLease();
-        const price = stored?.lease.prices[actionId];
-        if (!stored || price === undefined) {
-          log.warn('offline without a usable lease: the run cannot spend');
-          return {
-            holdId: this.insertHold(runId, actionId, this.price(actionId), 0, null, null),
-            reserved: 0,
-          };
+        const price = this.validLease()?.lease.prices[actionId];
+        const top = price === undefined ? null : this.leaseTopUp(actionId, price, quantity);
+        if (price === undefined || !top) {
+          log.warn('no usable offline lease: the run cannot spend');
+          return { holdId: this.insertHold(runId, actionId, this.price(actionId), 0), reserved: 0 };
         }
-        const available = this.leaseAvailable();
-        const units = price > 0 ? Math.min(quantity, Math.floor(available / price)) : quantity;
-        const reserved = units * price;
-        return {
-          holdId: this.insertHold(runId, actionId, price, reserved, null, stored.lease.leaseId),
-          reserved,
-        };
+        const holdId = this.insertHold(runId, actionId, price, top.credits, {
+          leaseId: top.leaseId,
+          leaseReserved: top.credits,
+        });
+        return { holdId, reserved: top.credits };
       })
       .immediate();
+  }
+
+  /** Up to `units` whole units at `price` from the lease, when it has them at that price. */
+  private leaseTopUp(
+    actionId: string,
+    price: number,
+    units: number,
+  ): { leaseId: string; credits: number } | null {
+    const stored = this.validLease();
+    if (!stored || stored.lease.prices[actionId] !== price) return null;
+    const fit = price > 0 ? Math.min(units, Math.floor(this.leaseAvailable() / price)) : units;
+    return fit > 0 ? { leaseId: stored.lease.leaseId, credits: fit * price } : null;
   }
 
   private insertHold(
@@ -294,15 +327,22 @@ export class ServerCredits implements CreditClient {
     actionId: string,
     unitPrice: number,
     reserved: number,
-    serverHoldId: string | null,
-    leaseId: string | null,
+    on: { serverHoldId?: string | null; leaseId?: string | null; leaseReserved?: number } = {},
   ): number {
     return Number(
       this.workbook.conn
         .prepare(
-          'INSERT INTO server_holds (run_id, action_id, unit_price, reserved, server_hold_id, lease_id) VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO server_holds (run_id, action_id, unit_price, reserved, server_hold_id, lease_id, lease_reserved) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(runId, actionId, unitPrice, reserved, serverHoldId, leaseId).lastInsertRowid,
+        .run(
+          runId,
+          actionId,
+          unitPrice,
+          reserved,
+          on.serverHoldId ?? null,
+          on.leaseId ?? null,
+          on.leaseReserved ?? 0,
+        ).lastInsertRowid,
     );
   }
 

@@ -142,6 +142,9 @@ const migrations: [name: string, migration: Migration][] = [
           captured INTEGER NOT NULL DEFAULT 0,
           server_hold_id TEXT,
           lease_id TEXT,
+          -- the part of reserved / captured that is on the lease (the rest is on the server hold)
+          lease_reserved INTEGER NOT NULL DEFAULT 0,
+          lease_captured INTEGER NOT NULL DEFAULT 0,
           status TEXT NOT NULL DEFAULT 'active',
           created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
         )`.execute(db);

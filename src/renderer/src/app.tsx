@@ -12,6 +12,7 @@ import type { MenuAnchor } from './components/menu';
 import { Sidebar } from './components/sidebar';
 import { StatusBar } from './components/status-bar';
 import { Toolbar } from './components/toolbar';
+import { CapacityDialog, CreditsDialog, renewalDate } from './credits/credits-dialog';
 import { AuditDialog } from './enrich/audit-dialog';
 import { RunDialog, type RunOnly } from './enrich/run-dialog';
 import { RunsPanel } from './enrich/runs-panel';
@@ -26,7 +27,7 @@ import { isTyping } from './grid/use-grid-dom-events';
 import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
 import { JobsProvider } from './state/jobs';
-import { isActive, useRuns } from './state/runs';
+import { isActive, useCredits, useRuns } from './state/runs';
 import { ToastProvider, useToast } from './state/toasts';
 import { useJobOutcomes } from './state/use-job-outcomes';
 import { useWorkbook } from './state/use-workbook';
@@ -50,6 +51,8 @@ type OpenDialog =
   | { kind: 'run'; enrichment: EnrichmentInfo; only: RunOnly }
   | { kind: 'audit'; enrichment: EnrichmentInfo; rowId: number }
   | { kind: 'enrichment-settings'; enrichment: EnrichmentInfo }
+  | { kind: 'credits' }
+  | { kind: 'capacity' }
   | null;
 
 function Workspace() {
@@ -243,6 +246,7 @@ function Workspace() {
           onDeleteRows={() => void deleteRows()}
           onShowColumn={showColumn}
         />
+        <OutOfCreditsBanner onRequest={() => setDialog({ kind: 'capacity' })} />
         <div className="grid-area">
           {tableReady ? (
             <DataGrid
@@ -288,6 +292,7 @@ function Workspace() {
           allInView={selection.kind === 'view' && selection.exceptIds.length === 0}
           onSelectAll={selectAllInView}
           onClearSelection={() => setSelection(NO_SELECTION)}
+          onOpenCredits={() => setDialog({ kind: 'credits' })}
         />
       </main>
 
@@ -356,6 +361,10 @@ function Workspace() {
       {dialog?.kind === 'audit' && (
         <AuditDialog enrichment={dialog.enrichment} rowId={dialog.rowId} onClose={() => setDialog(null)} />
       )}
+      {dialog?.kind === 'credits' && (
+        <CreditsDialog onClose={() => setDialog(null)} onRequest={() => setDialog({ kind: 'capacity' })} />
+      )}
+      {dialog?.kind === 'capacity' && <CapacityDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'enrichment-settings' && (
         <EnrichmentSettingsDialog
           enrichment={dialog.enrichment}
@@ -363,6 +372,25 @@ function Workspace() {
           onSaved={reloadColumns}
         />
       )}
+    </div>
+  );
+}
+
+/** At zero: why columns stopped spending, when they go on by themselves, and how to ask for more. */
+function OutOfCreditsBanner({ onRequest }: { onRequest(): void }) {
+  const credits = useCredits();
+  // While a column runs, its hold may take the balance to zero: that is not "out" yet.
+  const running = useRuns().some(isActive);
+  if (!credits || running || credits.remaining > 0 || credits.allowance === 0) return null;
+  return (
+    <div className="banner banner-warning" role="status" data-testid="out-of-credits">
+      <span>
+        <strong>Out of credits.</strong> Cells that could not be paid for are marked “Out of credits” and cost
+        nothing; they run by themselves when credits renew on {renewalDate(credits)} or more are granted.
+      </span>
+      <button type="button" className="primary" onClick={onRequest} data-testid="out-of-credits-request">
+        Request more credits…
+      </button>
     </div>
   );
 }

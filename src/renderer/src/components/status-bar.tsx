@@ -1,5 +1,6 @@
 // Always visible under the grid: how many rows are in view, what is selected, and the
 // import/export jobs that are running, each with its progress and a Cancel button.
+import { useEffect, useRef } from 'react';
 import { formatCount, plural } from '../format';
 import { cancelJob, type JobEntry, useJobs } from '../state/jobs';
 import { useCredits } from '../state/runs';
@@ -13,6 +14,7 @@ interface StatusBarProps {
   allInView: boolean;
   onSelectAll(): void;
   onClearSelection(): void;
+  onOpenCredits(): void;
 }
 
 export function StatusBar({
@@ -22,6 +24,7 @@ export function StatusBar({
   allInView,
   onSelectAll,
   onClearSelection,
+  onOpenCredits,
 }: StatusBarProps) {
   const running = useJobs().filter((j) => !j.finished);
   const rows = rowCount === null ? 'Loading…' : plural(rowCount, 'row');
@@ -56,7 +59,7 @@ export function StatusBar({
       {running.map((job) => (
         <RunningJob key={job.jobId} job={job} />
       ))}
-      <CreditMeter />
+      <CreditMeter onOpen={onOpenCredits} />
     </footer>
   );
 }
@@ -79,23 +82,45 @@ function RunningJob({ job }: { job: JobEntry }) {
   );
 }
 
-/** Credits left this period, always in view; it turns amber at 80% used and red at 95%. */
-function CreditMeter() {
+/**
+ * Credits left this period, always in view, with the renewal date and whether the
+ * licensing server is reachable; amber from 80% used, red from 95%, each said once in a
+ * toast too. A click opens the Credits page.
+ */
+function CreditMeter({ onOpen }: { onOpen(): void }) {
   const credits = useCredits();
+  const toast = useToast();
+  const warned = useRef<{ period: string; level: number }>({ period: '', level: 0 });
+  const used = credits && credits.allowance > 0 ? 1 - credits.remaining / credits.allowance : 0;
+  const level = !credits ? 0 : used >= 0.95 ? 2 : used >= 0.8 ? 1 : 0;
+  useEffect(() => {
+    if (!credits) return;
+    if (warned.current.period !== credits.periodStart)
+      warned.current = { period: credits.periodStart, level: 0 };
+    if (level > warned.current.level && credits.remaining > 0) {
+      toast.info(
+        `${Math.round(used * 100)}% of this month's credits are used: ${formatCount(credits.remaining)} left until ${new Date(credits.periodEnd).toLocaleDateString()}.`,
+      );
+    }
+    warned.current.level = Math.max(warned.current.level, level);
+  }, [credits, level, used, toast]);
   if (!credits) return null;
-  const used = credits.allowance > 0 ? (credits.allowance - credits.remaining) / credits.allowance : 1;
-  const level = used >= 0.95 ? 'critical' : used >= 0.8 ? 'warning' : 'ok';
   const renews = new Date(credits.periodEnd).toLocaleDateString(undefined, {
     month: 'short',
     day: 'numeric',
   });
+  const offline = credits.online === false;
   return (
-    <span
-      className={`credit-meter ${level}`}
-      title={`${formatCount(credits.consumed)} used, ${formatCount(credits.reserved)} reserved by running columns; renews ${renews}`}
+    <button
+      type="button"
+      className={`credit-meter ${level === 2 ? 'critical' : level === 1 ? 'warning' : 'ok'}${offline ? ' offline' : ''}`}
+      title={`${formatCount(credits.consumed)} used, ${formatCount(credits.reserved)} held by running columns and offline leases; renews ${renews}${offline ? '. Offline: spending this workbook’s offline lease.' : ''}`}
+      onClick={onOpen}
       data-testid="credit-meter"
+      data-online={credits.online === undefined ? undefined : String(credits.online)}
     >
+      {offline && <span className="offline-dot" role="img" aria-label="offline" />}
       {formatCount(credits.remaining)} / {formatCount(credits.allowance)} credits · renews {renews}
-    </span>
+    </button>
   );
 }

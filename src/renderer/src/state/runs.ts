@@ -39,6 +39,11 @@ class RunStore {
     this.refreshCredits();
   }
 
+  setCredits(credits: CreditStatus): void {
+    this.credits = credits;
+    this.emit();
+  }
+
   refreshCredits(): void {
     clearTimeout(this.creditTimer);
     this.creditTimer = setTimeout(() => {
@@ -62,6 +67,10 @@ class RunStore {
     subscribe('run/finished', (run) => {
       this.put(run);
       this.refreshCredits();
+    });
+    subscribe('credits/changed', (credits) => {
+      this.credits = credits;
+      this.emit();
     });
     call('runs/list', {})
       .then((runs) => {
