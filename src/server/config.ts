@@ -1,6 +1,6 @@
 // Reads the server's settings from the environment for `npm run server`: PORT, HOST,
 // DATABASE_URL (PostgreSQL) or ROWSMITH_SERVER_DB (SQLite file, by default in the
-// user data folder), ROWSMITH_ADMIN_TOKEN, ROWSMITH_SIGNING_KEY, rate limits, log
+// user data folder; ROWSMITH_SQLITE_SYNC), ROWSMITH_ADMIN_TOKEN, ROWSMITH_SIGNING_KEY, rate limits, log
 // level. Fails with a clear message on a bad value instead of guessing.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,12 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`${name} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+function sqliteSync(env: NodeJS.ProcessEnv): 'FULL' | 'NORMAL' {
+  const value = (env.ROWSMITH_SQLITE_SYNC ?? 'NORMAL').toUpperCase();
+  if (value !== 'FULL' && value !== 'NORMAL') throw new Error('ROWSMITH_SQLITE_SYNC must be FULL or NORMAL');
+  return value;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -62,7 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
             connectionString: databaseUrl,
             poolSize: int(env, 'ROWSMITH_PG_POOL', 10, 1, 1_000),
           }
-        : { kind: 'sqlite', path: sqlitePath },
+        : { kind: 'sqlite', path: sqlitePath, synchronous: sqliteSync(env) },
       ...(env.ROWSMITH_ADMIN_TOKEN ? { adminToken: env.ROWSMITH_ADMIN_TOKEN } : {}),
       ...(env.ROWSMITH_SIGNING_KEY ? { signingKey: env.ROWSMITH_SIGNING_KEY } : {}),
       logLevel: level,

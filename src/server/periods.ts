@@ -102,8 +102,20 @@ export function monthPeriod(timeZone: string, year: number, month: number): Peri
   return period;
 }
 
+const latest = new Map<string, Period>();
+
 /** The period `instant` falls in. */
 export function periodAt(timeZone: string, instant: number): Period {
+  // Nearly every call asks about "now": answer from the zone's last period when it fits.
+  const last = latest.get(timeZone);
+  if (last && instant >= last.start && instant < last.end) return last;
+  const found = computePeriodAt(timeZone, instant);
+  if (latest.size > 1_000) latest.clear();
+  latest.set(timeZone, found);
+  return found;
+}
+
+function computePeriodAt(timeZone: string, instant: number): Period {
   const w = wallClock(timeZone, instant);
   const period = monthPeriod(timeZone, w.year, w.month);
   // Where a fall-back crosses midnight, local wall time briefly returns to the previous

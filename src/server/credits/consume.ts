@@ -1,15 +1,19 @@
-// POST /v1/consume: one charge, atomically, in one transaction — insert the ledger row
-// keyed by (organisation, idempotency key); a conflict means the key was seen, so the
-// stored answer is returned (or 422 when the body differs); then the conditional
-// counter UPDATE; no row updated means 402, and throwing rolls the ledger row back.
-// The cost is the server's price x quantity, never a number from the client.
+// POST /v1/consume: one charge, atomically, in one transaction: the conditional counter
+// UPDATE (no row updated means the credits are not there: 402) and the ledger row keyed
+// by (organisation, idempotency key) holding the answer; a conflict on the key means it
+// was seen before, so the transaction rolls back and the stored answer is returned (422
+// when the body differs). The UPDATE comes first so the answer can be stored by the same
+// INSERT: one statement fewer while the counter row is locked. The cost is the server's
+// price x quantity, never a number from the client.
 import { type ConsumeResponse, canonicalJson } from '@shared/licensing';
+import type { Kysely } from 'kysely';
 import { type Ctx, type DeviceAuth, iso } from '../context';
 import type { Trx } from '../db/database';
+import type { ServerSchema } from '../db/schema';
 import { HttpError } from '../errors';
 import { localDay, type Period, periodAt } from '../periods';
 import { bodyHash } from '../tokens';
-import { chargeCounter, priceOf, readCounter, remainingOf, settleExpired } from './counters';
+import { chargeCounter, prepare, readCounter, remainingOf } from './counters';
 
 /** The hash a consume and an offline sync event share, so one spent both ways is counted once. */
 export const chargeHash = (action: string, quantity: number): string =>
@@ -20,13 +24,7 @@ export function assertActive(auth: DeviceAuth): void {
     throw new HttpError(403, 'org_suspended', 'the organisation is suspended; contact your vendor');
 }
 
-export async function insufficient(
-  trx: Trx,
-  orgId: string,
-  period: Period,
-  required: number,
-): Promise<HttpError> {
-  const remaining = remainingOf(await readCounter(trx, orgId, period));
+export function insufficient(period: Period, required: number, remaining: number): HttpError {
   return new HttpError(
     402,
     'insufficient_credits',
@@ -35,20 +33,23 @@ export async function insufficient(
   );
 }
 
-/** A ledger row already holds this key: its answer, or 422 when it was used for another request. */
+type Q = Kysely<ServerSchema> | Trx;
+
+/** A ledger row already holds this key: its answer, or 422 when it was used for another request; null when none does. */
 export async function replayCharge(
-  trx: Trx,
+  q: Q,
   orgId: string,
   idempotencyKey: string,
   hash: string,
   period: Period,
-): Promise<ConsumeResponse & Record<string, unknown>> {
-  const row = await trx
+): Promise<(ConsumeResponse & Record<string, unknown>) | null> {
+  const row = await q
     .selectFrom('ledger')
-    .select(['body_hash', 'response', 'credits', 'period_key'])
+    .select(['body_hash', 'response', 'credits'])
     .where('org_id', '=', orgId)
     .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) return null;
   if (row.body_hash !== hash)
     throw new HttpError(
       422,
@@ -57,8 +58,11 @@ export async function replayCharge(
     );
   if (row.response) return JSON.parse(row.response) as ConsumeResponse;
   // Charged by an offline sync: charged is what it cost then; remaining is today's.
-  return { charged: Number(row.credits), remaining: remainingOf(await readCounter(trx, orgId, period)) };
+  return { charged: Number(row.credits), remaining: remainingOf(await readCounter(q, orgId, period)) };
 }
+
+/** Thrown inside a transaction to roll it back when a repeated key turns up. */
+export class Replay extends Error {}
 
 export async function consume(
   ctx: Ctx,
@@ -66,45 +70,68 @@ export async function consume(
   body: { idempotencyKey: string; action: string; quantity: number },
 ): Promise<ConsumeResponse> {
   assertActive(auth);
-  const price = await priceOf(ctx.ldb.db, auth.orgId, body.action);
-  const cost = price * body.quantity;
-  const hash = chargeHash(body.action, body.quantity);
-  await settleExpired(ctx, auth.orgId);
   const now = ctx.now();
   const period = periodAt(auth.timeZone, now);
-  return ctx.ldb.transaction(async (trx) => {
-    const inserted = await trx
-      .insertInto('ledger')
-      .values({
-        org_id: auth.orgId,
-        period_key: period.key,
-        kind: 'consume',
-        action: body.action,
-        quantity: body.quantity,
-        credits: cost,
-        idempotency_key: body.idempotencyKey,
-        body_hash: hash,
-        response: null,
-        device_id: auth.deviceId,
-        hold_id: null,
-        lease_id: null,
-        device_seq: null,
-        occurred_at: now,
-        recorded_at: now,
-        day: localDay(auth.timeZone, now),
-      })
-      .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return replayCharge(trx, auth.orgId, body.idempotencyKey, hash, period);
-    const remaining = await chargeCounter(trx, auth.orgId, period, cost);
-    if (remaining === null) throw await insufficient(trx, auth.orgId, period, cost);
-    const response: ConsumeResponse = { charged: cost, remaining: Math.max(0, remaining) };
-    await trx
-      .updateTable('ledger')
-      .set({ response: JSON.stringify(response) })
-      .where('id', '=', inserted.id)
-      .execute();
-    return response;
+  const hash = chargeHash(body.action, body.quantity);
+  const { price, room, prior } = await prepare(ctx, auth.orgId, {
+    action: body.action,
+    periodKey: period.key,
+    idempotencyKey: body.idempotencyKey,
   });
+  const cost = price * body.quantity;
+  // Answered from that one read: a repeated key, or a plain refusal (refusing on a read
+  // that a concurrent grant makes stale is harmless; only spending must be atomic).
+  if (prior) {
+    if (prior.bodyHash !== hash)
+      throw new HttpError(
+        422,
+        'idempotency_conflict',
+        'this idempotency key was already used with another request',
+      );
+    if (prior.response) return JSON.parse(prior.response) as ConsumeResponse;
+  } else if (room !== null && room < cost) {
+    throw insufficient(period, cost, room);
+  }
+  try {
+    return await ctx.ldb.transaction(async (trx) => {
+      const charge = await chargeCounter(trx, auth.orgId, period, cost);
+      if (!charge.charged) {
+        // Refused — unless this key was charged before: then its answer stands.
+        const earlier = await replayCharge(trx, auth.orgId, body.idempotencyKey, hash, period);
+        if (earlier) return earlier;
+        throw insufficient(period, cost, charge.remaining);
+      }
+      const response: ConsumeResponse = { charged: cost, remaining: charge.remaining };
+      const inserted = await trx
+        .insertInto('ledger')
+        .values({
+          org_id: auth.orgId,
+          period_key: period.key,
+          kind: 'consume',
+          action: body.action,
+          quantity: body.quantity,
+          credits: cost,
+          idempotency_key: body.idempotencyKey,
+          body_hash: hash,
+          response: JSON.stringify(response),
+          device_id: auth.deviceId,
+          hold_id: null,
+          lease_id: null,
+          device_seq: null,
+          occurred_at: now,
+          recorded_at: now,
+          day: localDay(auth.timeZone, now),
+        })
+        .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) throw new Replay();
+      return response;
+    });
+  } catch (error) {
+    if (!(error instanceof Replay)) throw error;
+    const earlier = await replayCharge(ctx.ldb.db, auth.orgId, body.idempotencyKey, hash, period);
+    if (!earlier) throw new Error('a conflicting ledger row vanished');
+    return earlier;
+  }
 }

@@ -12,7 +12,7 @@ import type { Trx } from '../db/database';
 import type { ServerSchema } from '../db/schema';
 import { HttpError } from '../errors';
 import type { Period } from '../periods';
-import { effectivePrices, isKnownAction } from '../prices';
+import { DEFAULT_PRICES, effectivePrices, isKnownAction } from '../prices';
 
 type Q = Kysely<ServerSchema> | Trx;
 
@@ -70,17 +70,17 @@ export async function readCounter(q: Q, orgId: string, period: Period): Promise<
 }
 
 /**
- * Spends `cost` credits of the period, if they are there: the remaining balance after,
- * or null (nothing changed) when they are not.
+ * Spends `cost` credits of the period if they are there, in one conditional UPDATE.
+ * Answers whether it did and the remaining balance (after, or as it stands).
  */
 export async function chargeCounter(
   trx: Trx,
   orgId: string,
   period: Period,
   cost: number,
-): Promise<number | null> {
-  if (cost === 0) return remainingOf(await readCounter(trx, orgId, period));
-  for (let attempt = 0; attempt < 2; attempt++) {
+): Promise<{ charged: boolean; remaining: number }> {
+  if (cost === 0) return { charged: true, remaining: remainingOf(await readCounter(trx, orgId, period)) };
+  for (let attempt = 0; attempt < 3; attempt++) {
     const row = await trx
       .updateTable('period_counters')
       .set((eb) => ({ consumed: eb('consumed', '+', cost) }))
@@ -89,11 +89,19 @@ export async function chargeCounter(
       .where(room, '>=', cost)
       .returning(room.as('room'))
       .executeTakeFirst();
-    if (row) return Number(row.room);
-    // No row: either the credits are not there, or the period has no counter yet.
-    if (!(await ensureCounter(trx, orgId, period))) return null;
+    if (row) return { charged: true, remaining: Math.max(0, Number(row.room)) };
+    // No row: the credits are not there, or the period has no counter yet — or, on
+    // PostgreSQL, another transaction created it since; then the next UPDATE sees it.
+    const counter = await trx
+      .selectFrom('period_counters')
+      .select(['allowance', 'granted', 'consumed', 'reserved'])
+      .where('org_id', '=', orgId)
+      .where('period_key', '=', period.key)
+      .executeTakeFirst();
+    if (!counter) await ensureCounter(trx, orgId, period);
+    else if (remainingOf(counter) < cost) return { charged: false, remaining: remainingOf(counter) };
   }
-  return null;
+  return { charged: false, remaining: remainingOf(await readCounter(trx, orgId, period)) };
 }
 
 /**
@@ -179,7 +187,7 @@ export async function priceOf(q: Q, orgId: string, action: string): Promise<numb
     .where('org_id', '=', orgId)
     .where('action', '=', action)
     .executeTakeFirst();
-  return override ? Number(override.credits) : (effectivePrices({})[action] ?? 0);
+  return override ? Number(override.credits) : (DEFAULT_PRICES[action] ?? 0);
 }
 
 export async function balanceOf(q: Q, orgId: string, period: Period): Promise<BalanceResponse> {
@@ -196,16 +204,61 @@ export async function balanceOf(q: Q, orgId: string, period: Period): Promise<Ba
   };
 }
 
+export interface Prepared {
+  /** the price of one unit of the action asked about (0 when none was) */
+  price: number;
+  /** the period's remaining balance as just read, or null (no counter yet, or something expired just now) */
+  room: number | null;
+  /** a ledger row already holding the idempotency key asked about */
+  prior: { bodyHash: string; response: string | null } | null;
+}
+
 /**
- * Closes the organisation's holds and leases whose time is up and gives their unused
- * credits back, each exactly once (the status flip is the guard). Runs before a
- * request's own transaction; a quick read first keeps it free when nothing expired.
+ * Before a request's own transaction, in one read: the price of `action`, the
+ * period's balance, an earlier ledger row with the request's key, and whether any
+ * hold or lease has expired — which are then closed, their unused credits given back
+ * exactly once (the status flip is the guard). What it reads only ever lets a request
+ * be answered early (a replay, or a refusal); spending still happens only through the
+ * conditional UPDATE.
  */
-export async function settleExpired(ctx: Ctx, orgId: string): Promise<void> {
+export async function prepare(
+  ctx: Ctx,
+  orgId: string,
+  opts: { action?: string; periodKey?: string; idempotencyKey?: string } = {},
+): Promise<Prepared> {
+  const { action, periodKey, idempotencyKey } = opts;
+  if (action !== undefined && !isKnownAction(action))
+    throw new HttpError(400, 'unknown_action', `unknown action "${action}"`);
   const now = ctx.now();
-  const { db } = ctx.ldb;
-  const due = await db
+  const none = sql<null>`NULL`;
+  const row = await ctx.ldb.db
     .selectNoFrom((eb) => [
+      action === undefined
+        ? none.as('price')
+        : eb
+            .selectFrom('org_prices')
+            .select('credits')
+            .where('org_id', '=', orgId)
+            .where('action', '=', action)
+            .as('price'),
+      periodKey === undefined
+        ? none.as('room')
+        : eb
+            .selectFrom('period_counters')
+            .select(room.as('room'))
+            .where('org_id', '=', orgId)
+            .where('period_key', '=', periodKey)
+            .as('room'),
+      ...(['body_hash', 'response'] as const).map((column) =>
+        idempotencyKey === undefined
+          ? none.as(`prior_${column}`)
+          : eb
+              .selectFrom('ledger')
+              .select(column)
+              .where('org_id', '=', orgId)
+              .where('idempotency_key', '=', idempotencyKey)
+              .as(`prior_${column}`),
+      ),
       eb
         .exists(
           eb
@@ -227,8 +280,29 @@ export async function settleExpired(ctx: Ctx, orgId: string): Promise<void> {
         )
         .as('leases'),
     ])
-    .executeTakeFirst();
-  if (!due || (!Number(due.holds) && !Number(due.leases))) return;
+    .executeTakeFirstOrThrow();
+  const r = row as unknown as Record<string, unknown>;
+  const expired = Boolean(Number(r.holds)) || Boolean(Number(r.leases));
+  if (expired) await settle(ctx, orgId, now);
+  const price =
+    action === undefined
+      ? 0
+      : r.price === null || r.price === undefined
+        ? (DEFAULT_PRICES[action] ?? 0)
+        : Number(r.price);
+  return {
+    price,
+    room: expired || r.room === null || r.room === undefined ? null : Math.max(0, Number(r.room)),
+    prior:
+      typeof r.prior_body_hash === 'string'
+        ? { bodyHash: r.prior_body_hash, response: (r.prior_response as string | null) ?? null }
+        : null,
+  };
+}
+
+export const settleExpired = (ctx: Ctx, orgId: string): Promise<Prepared> => prepare(ctx, orgId);
+
+async function settle(ctx: Ctx, orgId: string, now: number): Promise<void> {
   await ctx.ldb.transaction(async (trx) => {
     const freed = new Map<string, number>();
     const holds = await trx

@@ -21,7 +21,7 @@ import { localDay, periodAt, periodByKey } from '../periods';
 import { bodyHash, newId } from '../tokens';
 import { assertActive, replayCharge } from './consume';
 import {
-  priceOf,
+  prepare,
   readCounter,
   remainingOf,
   reserveCounter,
@@ -68,9 +68,8 @@ export async function createHold(
   body: { idempotencyKey: string; action: string; quantity: number },
 ): Promise<{ created: boolean; response: CreateHoldResponse }> {
   assertActive(auth);
-  const unitPrice = await priceOf(ctx.ldb.db, auth.orgId, body.action);
+  const { price: unitPrice } = await prepare(ctx, auth.orgId, { action: body.action });
   const hash = bodyHash(canonicalJson({ action: body.action, quantity: body.quantity }));
-  await settleExpired(ctx, auth.orgId);
   const now = ctx.now();
   const period = periodAt(auth.timeZone, now);
   const id = newId('hold');
@@ -182,8 +181,11 @@ export async function captureHold(
       .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted)
-      return (await replayCharge(trx, auth.orgId, body.idempotencyKey, hash, period)) as CaptureResponse;
+    if (!inserted) {
+      const earlier = await replayCharge(trx, auth.orgId, body.idempotencyKey, hash, period);
+      if (!earlier) throw new Error('a conflicting ledger row vanished');
+      return earlier as CaptureResponse;
+    }
     // The guard: only an open hold with room for the whole batch takes it.
     const updated = await trx
       .updateTable('holds')

@@ -181,7 +181,7 @@ async function syncOnce(ctx: Ctx, auth: DeviceAuth, body: SyncRequest, trx: Trx)
     applied = [];
     let lateTotal = 0;
     for (const item of toApply) {
-      if ((await chargeCounter(trx, auth.orgId, leasePeriod, item.cost)) === null) {
+      if (!(await chargeCounter(trx, auth.orgId, leasePeriod, item.cost)).charged) {
         reject(item, 'lease_expired');
         outcomes.push({ item, outcome: 'rejected', reason: 'lease_expired' });
       } else {

@@ -17,7 +17,11 @@ export type DatabaseConfig =
       kind: 'sqlite';
       /** a file path, or ':memory:' */
       path: string;
-      /** FULL (default) makes every commit durable across power loss; NORMAL only across crashes */
+      /**
+       * NORMAL (default; WAL mode): a commit survives the process being killed, and the
+       * database stays consistent on power loss, which may lose the last commits. FULL
+       * syncs every commit to disk (several times slower).
+       */
       synchronous?: 'FULL' | 'NORMAL';
     }
   | {
@@ -57,13 +61,14 @@ export async function openDatabase(
 ): Promise<LicensingDb> {
   let db: Kysely<ServerSchema>;
   let dialect: DialectName;
+  let closing = false;
   if (config.kind === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const conn = new Database(config.path, {
       nativeBinding: process.env.ROWSMITH_SQLITE_BINDING || undefined,
     });
     conn.pragma('journal_mode = WAL');
-    conn.pragma(`synchronous = ${config.synchronous ?? 'FULL'}`);
+    conn.pragma(`synchronous = ${config.synchronous ?? 'NORMAL'}`);
     conn.pragma('foreign_keys = ON');
     conn.pragma('busy_timeout = 5000');
     db = new Kysely<ServerSchema>({ dialect: new ImmediateSqliteDialect(conn) });
@@ -74,7 +79,10 @@ export async function openDatabase(
       max: config.poolSize ?? 10,
       types: PG_TYPES,
     });
-    pool.on('error', (error) => onPoolError?.(error));
+    // An idle connection the database drops is replaced by the pool; say so unless we are closing.
+    pool.on('error', (error) => {
+      if (!closing) onPoolError?.(error);
+    });
     db = new Kysely<ServerSchema>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
   }
@@ -102,7 +110,10 @@ export async function openDatabase(
         }
       }
     },
-    close: () => db.destroy(),
+    close: () => {
+      closing = true;
+      return db.destroy();
+    },
   };
 }
 
