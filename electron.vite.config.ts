@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           web: resolve('src/main/web/main.ts'),
           cli: resolve('src/cli/main.ts'),
+          // CSV imports parse in this worker thread (found beside the bundle at run time).
+          'import-worker': resolve('src/main/import/csv-worker.ts'),
         },
       },
     },

@@ -23,6 +23,11 @@ export interface CsvParserOptions {
   maxRecordChars?: number;
   /** ... or after this many line breaks. */
   maxRecordLines?: number;
+  /**
+   * Receives each record as it completes instead of take(): for a consumer that converts
+   * rows at once (no row objects kept). The array is the callee's to keep or change.
+   */
+  onRecord?: (fields: string[], line: number) => void;
 }
 
 const LF = 10;
@@ -53,6 +58,7 @@ export class CsvParser {
   private readonly onProblem: (problem: CsvProblem) => void;
   private readonly maxRecordChars: number;
   private readonly maxRecordLines: number;
+  private readonly onRecord: ((fields: string[], line: number) => void) | null;
   // Results and scan caches of slowRecord, kept on the instance to avoid allocations.
   private slowLine = 0;
   private resynced = false;
@@ -71,6 +77,7 @@ export class CsvParser {
     this.onProblem = options.onProblem ?? (() => {});
     this.maxRecordChars = options.maxRecordChars ?? 1 << 20;
     this.maxRecordLines = options.maxRecordLines ?? 10_000;
+    this.onRecord = options.onRecord ?? null;
   }
 
   /** Feed the next piece of decoded text. Complete records become available through take(). */
@@ -330,6 +337,7 @@ export class CsvParser {
         fields.length = n; // trailing empty fields, e.g. a comma at the end of every line
       }
     }
-    this.rows.push({ line, fields });
+    if (this.onRecord) this.onRecord(fields, line);
+    else this.rows.push({ line, fields });
   }
 }

@@ -11,7 +11,9 @@ import type { RowsService } from '../workbook/rows-service';
 import { rowsTable, sqlColumn } from '../workbook/schema';
 import type { TablesService } from '../workbook/tables-service';
 import { importConverter, type Stored } from '../workbook/values';
-import { openTableSource, type SourceRow, type TableSource } from './source';
+import { findCsvWorker, packedBatches } from './csv-pipeline';
+import { PackedReader } from './packed-rows';
+import { openTableSource, type SourceProblem, type SourceRow, type TableSource } from './source';
 
 const MAX_PROBLEMS_KEPT = 1_000;
 /** SQLite allows 32,766 bound parameters a statement; stay well below. */
@@ -37,12 +39,25 @@ interface PreparedTarget {
   newColumnIds: Map<number, number>;
 }
 
+export interface ImportServiceOptions {
+  /**
+   * The CSV import worker bundle; null parses in-thread. By default the bundle beside
+   * the running code (the built app), or in-thread when there is none (sources, tests).
+   */
+  csvWorker?: string | null;
+}
+
 export class ImportService {
+  private readonly csvWorker: string | null;
+
   constructor(
     private readonly workbook: Workbook,
     private readonly tables: TablesService,
     private readonly rows: RowsService,
-  ) {}
+    opts: ImportServiceOptions = {},
+  ) {
+    this.csvWorker = opts.csvWorker === undefined ? findCsvWorker() : opts.csvWorker;
+  }
 
   async run(request: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
     const source = await openTableSource(request.path, {
@@ -135,41 +150,70 @@ export class ImportService {
         'Another import is writing to this workbook; start this one when it has finished.',
       );
     }
+    const onProblem = (p: SourceProblem) => {
+      problemCount++;
+      if (problems.length < MAX_PROBLEMS_KEPT) problems.push(p);
+    };
     try {
-      const batches = source.batches({
-        signal: hooks.signal,
-        onProblem: (p) => {
-          problemCount++;
-          if (problems.length < MAX_PROBLEMS_KEPT) problems.push(p);
-        },
-        onProgress: (b) => {
-          bytes = b;
-        },
-      });
-      for await (const batch of batches) {
-        if (hooks.signal?.aborted) throw new AppError('cancelled', 'Import cancelled.');
-        for (const row of batch) {
-          rowsSeen++;
-          if (keyed) {
-            const outcome = keyed(convertRow(row, targets));
-            if (outcome === 'inserted') inserted++;
-            else if (outcome === 'updated') updated++;
-            else skipped++;
-            continue;
+      if (!keyed && source.csv) {
+        // Plain CSV: parsed and converted elsewhere (a worker), only bound and inserted here.
+        const batches = packedBatches(
+          { csv: source.csv, targets: targets.map((t) => ({ source: t.source, type: t.column.type })) },
+          { workerPath: this.csvWorker, signal: hooks.signal },
+        );
+        const reader = new PackedReader();
+        for await (const batch of batches) {
+          if (hooks.signal?.aborted) throw new AppError('cancelled', 'Import cancelled.');
+          problemCount += batch.problemCount - batch.problems.length;
+          for (const p of batch.problems) onProblem(p);
+          reader.reset(batch);
+          for (let left = batch.rows; left > 0; ) {
+            const n = Math.min(left, perStatement - pending);
+            reader.read(params, pending * width, n * width);
+            pending += n;
+            left -= n;
+            if (pending === perStatement) {
+              insertMany.run(params);
+              pending = 0;
+            }
           }
-          const base = pending * width;
-          for (let i = 0; i < width; i++) {
-            const target = targets[i] as Target;
-            params[base + i] = target.convert(row.fields[target.source] ?? '');
-          }
-          pending++;
-          inserted++;
-          if (pending === perStatement) {
-            insertMany.run(params);
-            pending = 0;
-          }
+          rowsSeen += batch.rows;
+          inserted += batch.rows;
+          hooks.onProgress?.({ processed: batch.bytesRead, total: source.sizeBytes, rows: rowsSeen });
         }
-        hooks.onProgress?.({ processed: bytes, total: source.sizeBytes, rows: rowsSeen });
+      } else {
+        const batches = source.batches({
+          signal: hooks.signal,
+          onProblem,
+          onProgress: (b) => {
+            bytes = b;
+          },
+        });
+        for await (const batch of batches) {
+          if (hooks.signal?.aborted) throw new AppError('cancelled', 'Import cancelled.');
+          for (const row of batch) {
+            rowsSeen++;
+            if (keyed) {
+              const outcome = keyed(convertRow(row, targets));
+              if (outcome === 'inserted') inserted++;
+              else if (outcome === 'updated') updated++;
+              else skipped++;
+              continue;
+            }
+            const base = pending * width;
+            for (let i = 0; i < width; i++) {
+              const target = targets[i] as Target;
+              params[base + i] = target.convert(row.fields[target.source] ?? '');
+            }
+            pending++;
+            inserted++;
+            if (pending === perStatement) {
+              insertMany.run(params);
+              pending = 0;
+            }
+          }
+          hooks.onProgress?.({ processed: bytes, total: source.sizeBytes, rows: rowsSeen });
+        }
       }
       flushPending();
       if (hooks.signal?.aborted) throw new AppError('cancelled', 'Import cancelled.');

@@ -3,15 +3,14 @@
 // rows in batches for the import service. It must never hold a whole file in memory,
 // never trust a file's extension alone, and never stop at a bad row: bad rows are
 // reported with their line and skipped.
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { AppError } from '@shared/errors';
 import type { ColumnType } from '@shared/model';
 import { CsvParser } from './csv-parser';
+import { type CsvSettings, CsvSource, cancelled } from './csv-source';
 import { detectDelimiter } from './dialect';
 import {
   bomLengthFor,
-  type ChunkDecoder,
   createChunkDecoder,
   describeBinary,
   detectEncoding,
@@ -59,16 +58,15 @@ export interface TableSource {
   sizeBytes: number;
   /** The data rows after the header, streamed in batches (default 5,000 rows). Never holds the file in memory. */
   batches(opts: BatchOptions): AsyncGenerator<SourceRow[]>;
+  /** How to read a CSV source again elsewhere (e.g. in a worker thread); absent for XLSX. */
+  readonly csv?: CsvSettings;
 }
 
 const HEAD_BYTES = 1 << 20;
-const READ_CHUNK = 1 << 20;
-const DEFAULT_BATCH = 5_000;
+export const DEFAULT_BATCH = 5_000;
 /** Rows looked at to size a table without a header row. */
 const WIDTH_SAMPLE = 1_000;
 const MAX_HEADER_LENGTH = 120;
-
-const cancelled = (): AppError => new AppError('cancelled', 'The import was cancelled.');
 
 const notATable = (fileName: string, what: string): AppError =>
   new AppError(
@@ -124,86 +122,6 @@ async function readHead(path: string, length: number): Promise<Buffer> {
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
-  }
-}
-
-/** Cuts a stream of rows into batches of exactly `size` (the last may be shorter). */
-class Batcher {
-  private carry: SourceRow[] = [];
-  constructor(private readonly size: number) {}
-
-  *add(rows: SourceRow[]): Generator<SourceRow[]> {
-    const all = this.carry.length === 0 ? rows : this.carry.concat(rows);
-    let i = 0;
-    while (all.length - i >= this.size) {
-      yield all.slice(i, i + this.size);
-      i += this.size;
-    }
-    this.carry = i === 0 ? all : all.slice(i);
-  }
-
-  *flush(): Generator<SourceRow[]> {
-    if (this.carry.length > 0) yield this.carry;
-    this.carry = [];
-  }
-}
-
-class CsvSource implements TableSource {
-  readonly format = 'csv' as const;
-  readonly sheets: string[] = [];
-  readonly sheet = null;
-  private decoder: ChunkDecoder | null = null;
-
-  constructor(
-    private readonly path: string,
-    readonly sizeBytes: number,
-    readonly delimiter: string,
-    readonly headers: string[],
-    private readonly hasHeader: boolean,
-    private readonly chosenEncoding: TextEncoding,
-    private readonly tentative: boolean,
-    private readonly bomLength: number,
-  ) {}
-
-  /** A guessed UTF-8 may turn out to be Windows-1252 while reading; this says what was used last. */
-  get encoding(): string {
-    return this.decoder?.encoding ?? this.chosenEncoding;
-  }
-
-  async *batches(opts: BatchOptions): AsyncGenerator<SourceRow[]> {
-    const { signal, onProgress } = opts;
-    if (signal?.aborted) throw cancelled();
-    const batcher = new Batcher(Math.max(1, opts.batchSize ?? DEFAULT_BATCH));
-    const decoder = createChunkDecoder(this.chosenEncoding, this.tentative);
-    this.decoder = decoder;
-    const parser = new CsvParser({
-      delimiter: this.delimiter,
-      header: this.hasHeader,
-      fieldCount: this.headers.length,
-      onProblem: opts.onProblem,
-    });
-    const stream = createReadStream(this.path, { start: this.bomLength, highWaterMark: READ_CHUNK });
-    let bytesRead = this.bomLength;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (signal?.aborted) throw cancelled();
-        bytesRead += chunk.length;
-        parser.push(decoder.decode(chunk));
-        onProgress?.(bytesRead);
-        if (parser.pendingRows > 0) {
-          for (const batch of batcher.add(parser.take())) {
-            if (signal?.aborted) throw cancelled();
-            yield batch;
-          }
-        }
-      }
-      parser.push(decoder.end());
-      parser.end();
-      for (const batch of batcher.add(parser.take())) yield batch;
-      yield* batcher.flush();
-    } finally {
-      stream.destroy();
-    }
   }
 }
 
@@ -292,7 +210,19 @@ async function openCsv(
     for (const record of records.slice(0, WIDTH_SAMPLE)) width = Math.max(width, contentWidth(record.fields));
     headers = numberedHeaders(width);
   }
-  return new CsvSource(path, size, delimiter, headers, opts.hasHeader, encoding, tentative, bomLength);
+  return new CsvSource(
+    {
+      path,
+      sizeBytes: size,
+      delimiter,
+      fieldCount: headers.length,
+      hasHeader: opts.hasHeader,
+      encoding,
+      tentative,
+      bomLength,
+    },
+    headers,
+  );
 }
 
 async function openXlsx(path: string, size: number, opts: OpenSourceOptions): Promise<TableSource> {
