@@ -167,45 +167,12 @@ export async function grantCredits(
   const hash = bodyHash(canonicalJson({ credits: input.credits, reason: input.reason }));
   return ctx.ldb.transaction(async (trx) => {
     const org = await findOrg(trx, orgId);
-    if (input.idempotencyKey) {
-      const earlier = await trx
-        .selectFrom('grants')
-        .select(['body_hash', 'response'])
-        .where('org_id', '=', orgId)
-        .where('idempotency_key', '=', input.idempotencyKey)
-        .executeTakeFirst();
-      if (earlier) {
-        if (earlier.body_hash !== hash)
-          throw new HttpError(
-            422,
-            'idempotency_conflict',
-            'this idempotency key was already used with another grant',
-          );
-        return JSON.parse(earlier.response) as GrantResponse;
-      }
-    }
     const now = ctx.now();
     const period = periodAt(org.time_zone, now);
-    await ensureCounter(trx, orgId, period);
-    const counter = await trx
-      .updateTable('period_counters')
-      .set((eb) => ({ granted: eb('granted', '+', input.credits) }))
-      .where('org_id', '=', orgId)
-      .where('period_key', '=', period.key)
-      .returning(['allowance', 'granted', 'consumed', 'reserved'])
-      .executeTakeFirstOrThrow();
     const id = newId('grant');
-    const response: GrantResponse = {
-      id,
-      credits: input.credits,
-      reason: input.reason,
-      periodStart: iso(period.start),
-      periodEnd: iso(period.end),
-      granted: Number(counter.granted),
-      remaining: remainingOf(counter),
-    };
-    // A concurrent grant with the same key makes this insert fail; the retry replays it.
-    await trx
+    // The grant row first, keyed by (organisation, key): a concurrent repeat waits here
+    // for the first to commit, then finds it and answers with it.
+    const inserted = await trx
       .insertInto('grants')
       .values({
         id,
@@ -215,9 +182,48 @@ export async function grantCredits(
         reason: input.reason,
         idempotency_key: input.idempotencyKey ?? null,
         body_hash: hash,
-        response: JSON.stringify(response),
+        response: '',
         created_at: now,
       })
+      .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const earlier = await trx
+        .selectFrom('grants')
+        .select(['body_hash', 'response'])
+        .where('org_id', '=', orgId)
+        .where('idempotency_key', '=', input.idempotencyKey ?? '')
+        .executeTakeFirstOrThrow();
+      if (earlier.body_hash !== hash)
+        throw new HttpError(
+          422,
+          'idempotency_conflict',
+          'this idempotency key was already used with another grant',
+        );
+      return JSON.parse(earlier.response) as GrantResponse;
+    }
+    await ensureCounter(trx, orgId, period);
+    const counter = await trx
+      .updateTable('period_counters')
+      .set((eb) => ({ granted: eb('granted', '+', input.credits) }))
+      .where('org_id', '=', orgId)
+      .where('period_key', '=', period.key)
+      .returning(['allowance', 'granted', 'consumed', 'reserved'])
+      .executeTakeFirstOrThrow();
+    const response: GrantResponse = {
+      id,
+      credits: input.credits,
+      reason: input.reason,
+      periodStart: iso(period.start),
+      periodEnd: iso(period.end),
+      granted: Number(counter.granted),
+      remaining: remainingOf(counter),
+    };
+    await trx
+      .updateTable('grants')
+      .set({ response: JSON.stringify(response) })
+      .where('id', '=', id)
       .execute();
     return response;
   });

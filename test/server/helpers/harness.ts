@@ -107,6 +107,36 @@ export class Client {
       req.end(payload);
     });
   }
+  /**
+   * A client that gives up: writes the whole request, then drops the connection before
+   * any answer (a client-side timeout). Resolves once the request has left.
+   */
+  abandon(method: string, path: string, body: unknown): Promise<void> {
+    const payload = JSON.stringify(body);
+    const url = new URL(path, this.baseUrl);
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(payload)),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+      });
+      req.on('error', () => {}); // the abort itself
+      req.on('response', (res) => res.destroy());
+      req.end(payload, () => {
+        req.destroy();
+        resolve();
+      });
+      req.on('close', () => resolve());
+      req.on('timeout', () => reject(new Error('timeout')));
+    });
+  }
   get<T = Body>(path: string) {
     return this.request<T>('GET', path);
   }
@@ -212,6 +242,15 @@ export async function startServer(
       await cleanup();
     },
   };
+}
+
+/** Waits for a condition, checking it again every few milliseconds (never a fixed sleep). */
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 let keyCounter = 0;
