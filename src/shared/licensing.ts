@@ -33,7 +33,6 @@ export const LICENSING_ERROR_CODES = [
   'not_found', // 404: no such route, or no such resource in the caller's organisation
   'hold_closed', // 409: capture on a released or expired hold
   'hold_exceeded', // 409: capture of more than the hold still has
-  'lease_closed', // 409: sync against a lease that was settled with nothing left to charge
   'idempotency_conflict', // 422: the key was already used with another body
   'payload_too_large', // 413
   'unsupported_media_type', // 415: a body that is not application/json
@@ -349,6 +348,10 @@ export const leaseStateSchema = z.object({
   expiresAt: z.string(),
 });
 export type LeaseState = z.infer<typeof leaseStateSchema>;
+
+/** GET /v1/leases/:id: the lease as issued (to re-verify) and where it stands now. */
+export const leaseLookupResponseSchema = leaseResponseSchema.extend({ state: leaseStateSchema });
+export type LeaseLookupResponse = z.infer<typeof leaseLookupResponseSchema>;
 
 // ---- sync ----
 

@@ -6,6 +6,7 @@
 // the devices of an organisation together can never lease more than is left.
 import {
   canonicalJson,
+  type LeaseLookupResponse,
   type LeasePayload,
   type LeaseResponse,
   type LeaseState,
@@ -158,11 +159,7 @@ export async function createLease(
   }
 }
 
-export async function getLease(
-  ctx: Ctx,
-  auth: DeviceAuth,
-  leaseId: string,
-): Promise<LeaseResponse & { state: LeaseState }> {
+export async function getLease(ctx: Ctx, auth: DeviceAuth, leaseId: string): Promise<LeaseLookupResponse> {
   await settleExpired(ctx, auth.orgId);
   const row = await findLease(ctx.ldb.db, auth, leaseId);
   const period = periodAt(auth.timeZone, ctx.now());

@@ -3,7 +3,7 @@
 // clock and a known admin token; plus a tiny JSON client and helpers to make an
 // organisation and activate devices. `describeDialects` runs a suite on both dialects.
 import http from 'node:http';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type LicensingServer, type LicensingServerOptions } from '../../../src/server/server';
 import { tempDir } from '../../helpers/temp';
 import { createPgDatabase, IN_CI, PG_ADMIN_URL } from './postgres';
@@ -251,6 +251,13 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Asserts an error answer: its status, its code, a message, and no stack trace. */
+export function expectError(res: { status: number; body: Body }, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
+  expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
 }
 
 let keyCounter = 0;
