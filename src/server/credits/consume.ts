@@ -69,7 +69,6 @@ export async function consume(
   auth: DeviceAuth,
   body: { idempotencyKey: string; action: string; quantity: number },
 ): Promise<ConsumeResponse> {
-  assertActive(auth);
   const now = ctx.now();
   const period = periodAt(auth.timeZone, now);
   const hash = chargeHash(body.action, body.quantity);
@@ -89,9 +88,10 @@ export async function consume(
         'this idempotency key was already used with another request',
       );
     if (prior.response) return JSON.parse(prior.response) as ConsumeResponse;
-  } else if (room !== null && room < cost) {
-    throw insufficient(period, cost, room);
   }
+  // A repeat of what was charged before suspension still gets its answer; new spending does not.
+  assertActive(auth);
+  if (!prior && room !== null && room < cost) throw insufficient(period, cost, room);
   try {
     return await ctx.ldb.transaction(async (trx) => {
       const charge = await chargeCounter(trx, auth.orgId, period, cost);
