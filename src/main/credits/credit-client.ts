@@ -12,6 +12,14 @@ export interface Charge {
   credits: number;
 }
 
+/** A hold as the run spends it: its id, the credits reserved, and the price of one outcome. */
+export interface HoldGrant {
+  holdId: number;
+  reserved: number;
+  /** fixed when the hold was made, whatever the price list says later */
+  unitPrice: number;
+}
+
 export interface CreditClient {
   status(): CreditStatus;
   price(actionId: string): number;
@@ -19,9 +27,9 @@ export interface CreditClient {
    * Reserves credits for up to `quantity` outcomes of `actionId` (quantity x price) for a
    * run; may reserve fewer whole units when the balance is short. `reserved` is in credits.
    */
-  hold(runId: number, actionId: string, quantity: number): Promise<{ holdId: number; reserved: number }>;
+  hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant>;
   /** The hold of a run that was interrupted (crash, quit), to go on spending against it. */
-  resumeHold(runId: number): { holdId: number; remaining: number } | null;
+  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null;
   /** Charges outcomes against a hold, on `conn` inside the caller's transaction. Returns credits newly charged. */
   capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number;
   /** Gives back what the hold did not spend. */

@@ -13,7 +13,7 @@ import { AppError } from '@shared/errors';
 import { createLogger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Workbook } from '../workbook/database';
-import type { CreditClient } from './credit-client';
+import type { CreditClient, HoldGrant } from './credit-client';
 import { CreditSync, type SyncOptions } from './credit-sync';
 import { LicensingApi, LicensingError } from './licensing-api';
 import { type DeviceIdentity, ServerCredits } from './server-credits';
@@ -236,10 +236,10 @@ export class SwitchableCredits implements CreditClient {
   price(actionId: string): number {
     return this.current.price(actionId);
   }
-  hold(runId: number, actionId: string, quantity: number) {
+  hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
     return this.current.hold(runId, actionId, quantity);
   }
-  resumeHold(runId: number) {
+  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
     return this.current.resumeHold(runId);
   }
   capture(...args: Parameters<CreditClient['capture']>) {

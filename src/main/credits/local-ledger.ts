@@ -4,7 +4,7 @@
 // never charge a key twice nor let holds and charges exceed the allowance.
 import type { CreditStatus } from '@shared/enrichment';
 import type { Connection, Workbook } from '../workbook/database';
-import type { Charge, CreditClient } from './credit-client';
+import type { Charge, CreditClient, HoldGrant } from './credit-client';
 
 export const DEFAULT_LOCAL_ALLOWANCE = 10_000;
 
@@ -57,11 +57,7 @@ export class LocalLedger implements CreditClient {
     };
   }
 
-  async hold(
-    runId: number,
-    actionId: string,
-    quantity: number,
-  ): Promise<{ holdId: number; reserved: number }> {
+  async hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
     const conn = this.workbook.conn;
     const period = periodOf(this.now()).key;
     const price = this.price(actionId);
@@ -73,20 +69,24 @@ export class LocalLedger implements CreditClient {
         const units = price > 0 ? Math.min(quantity, Math.floor(available / price)) : quantity;
         const amount = units * price;
         const info = conn
-          .prepare("INSERT INTO credit_holds (run_id, credits, status, period) VALUES (?, ?, 'active', ?)")
-          .run(runId, amount, period);
-        return { holdId: Number(info.lastInsertRowid), reserved: amount };
+          .prepare(
+            "INSERT INTO credit_holds (run_id, unit_price, credits, status, period) VALUES (?, ?, ?, 'active', ?)",
+          )
+          .run(runId, price, amount, period);
+        return { holdId: Number(info.lastInsertRowid), reserved: amount, unitPrice: price };
       })
       .immediate();
   }
 
-  resumeHold(runId: number): { holdId: number; remaining: number } | null {
+  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
     const row = this.workbook.conn
       .prepare(
-        "SELECT id, credits - captured AS remaining FROM credit_holds WHERE run_id = ? AND status = 'active'",
+        "SELECT id, credits, unit_price, credits - captured AS remaining FROM credit_holds WHERE run_id = ? AND status = 'active'",
       )
-      .get(runId) as { id: number; remaining: number } | undefined;
-    return row ? { holdId: row.id, remaining: row.remaining } : null;
+      .get(runId) as { id: number; credits: number; unit_price: number; remaining: number } | undefined;
+    return row
+      ? { holdId: row.id, reserved: row.credits, unitPrice: row.unit_price, remaining: row.remaining }
+      : null;
   }
 
   capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number {

@@ -11,7 +11,7 @@ import type { BalanceResponse, LeasePayload } from '@shared/licensing';
 import { verifyLease } from '../../server/lease-signature';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from '../workbook/database';
-import type { Charge, CreditClient } from './credit-client';
+import type { Charge, CreditClient, HoldGrant } from './credit-client';
 import { type LicensingApi, LicensingError } from './licensing-api';
 
 const log = createLogger('credits');
@@ -119,13 +119,11 @@ export class ServerCredits implements CreditClient {
     };
   }
 
-  async hold(
-    runId: number,
-    actionId: string,
-    quantity: number,
-  ): Promise<{ holdId: number; reserved: number }> {
+  async hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
     const conn = this.workbook.conn;
-    if (quantity <= 0) return { holdId: this.insertHold(runId, actionId, 0, 0), reserved: 0 };
+    const price = this.price(actionId);
+    if (quantity <= 0)
+      return { holdId: this.insertHold(runId, actionId, price, 0), reserved: 0, unitPrice: price };
     const n =
       (conn.prepare('SELECT COUNT(*) FROM server_holds WHERE run_id = ?').pluck().get(runId) as number) + 1;
     // Stable for a retry of the same request (a crash between the server's answer and
@@ -146,7 +144,7 @@ export class ServerCredits implements CreditClient {
         leaseId: top?.leaseId ?? null,
         leaseReserved: top?.credits ?? 0,
       });
-      return { holdId, reserved };
+      return { holdId, reserved, unitPrice: hold.unitPrice };
     } catch (error) {
       if (!(error instanceof LicensingError)) throw error;
       if (error.code === 'insufficient_credits') {
@@ -160,13 +158,15 @@ export class ServerCredits implements CreditClient {
     }
   }
 
-  resumeHold(runId: number): { holdId: number; remaining: number } | null {
+  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
     const row = this.workbook.conn
       .prepare(
-        "SELECT id, reserved - captured AS remaining FROM server_holds WHERE run_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
+        "SELECT id, reserved, unit_price, reserved - captured AS remaining FROM server_holds WHERE run_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
       )
-      .get(runId) as { id: number; remaining: number } | undefined;
-    return row ? { holdId: row.id, remaining: row.remaining } : null;
+      .get(runId) as { id: number; reserved: number; unit_price: number; remaining: number } | undefined;
+    return row
+      ? { holdId: row.id, reserved: row.reserved, unitPrice: row.unit_price, remaining: row.remaining }
+      : null;
   }
 
   capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number {
@@ -287,11 +287,7 @@ export class ServerCredits implements CreditClient {
     return Math.max(0, stored.lease.credits - used);
   }
 
-  private holdOnLease(
-    runId: number,
-    actionId: string,
-    quantity: number,
-  ): { holdId: number; reserved: number } {
+  private holdOnLease(runId: number, actionId: string, quantity: number): HoldGrant {
     const conn = this.workbook.conn;
     return conn
       .transaction(() => {
@@ -299,13 +295,14 @@ export class ServerCredits implements CreditClient {
         const top = price === undefined ? null : this.leaseTopUp(actionId, price, quantity);
         if (price === undefined || !top) {
           log.warn('no usable offline lease: the run cannot spend');
-          return { holdId: this.insertHold(runId, actionId, this.price(actionId), 0), reserved: 0 };
+          const unitPrice = this.price(actionId);
+          return { holdId: this.insertHold(runId, actionId, unitPrice, 0), reserved: 0, unitPrice };
         }
         const holdId = this.insertHold(runId, actionId, price, top.credits, {
           leaseId: top.leaseId,
           leaseReserved: top.credits,
         });
-        return { holdId, reserved: top.credits };
+        return { holdId, reserved: top.credits, unitPrice: price };
       })
       .immediate();
   }

@@ -6,7 +6,7 @@
 // a column that is running: the rows wait and go in the next run.
 import type { CellAudit, CreditStatus, RunInfo, RunQuote, RunScope } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
-import type { CreditClient } from '../credits/credit-client';
+import type { CreditClient, HoldGrant } from '../credits/credit-client';
 import type { EventBus } from '../ipc/event-bus';
 import { createLogger } from '../logger';
 import type { Workbook } from '../workbook/database';
@@ -186,9 +186,9 @@ export class EngineService {
             .pluck()
             .get(run.id) as number;
           const fresh = await this.credits.hold(run.id, enrichment.config.actionId, items);
-          hold = { holdId: fresh.holdId, remaining: fresh.reserved };
+          hold = { ...fresh, remaining: fresh.reserved };
         }
-        await this.launch(enrichment, run.id, hold.holdId, hold.remaining, run.limited_by);
+        await this.launch(enrichment, run.id, hold, hold.remaining, run.limited_by);
         resumed.push(run.id);
       } catch (error) {
         log.error(`run ${run.id} could not resume`, error);
@@ -373,7 +373,7 @@ export class EngineService {
     const wanted = Math.min(cost, cap);
     const price = this.credits.price(enrichment.config.actionId);
     const units = price > 0 ? Math.floor(wanted / price) : selection.rowIds.length;
-    let hold: { holdId: number; reserved: number };
+    let hold: HoldGrant;
     try {
       hold = await this.credits.hold(runId, enrichment.config.actionId, units);
     } catch (error) {
@@ -385,13 +385,13 @@ export class EngineService {
     this.events.emit('tables/changed', { tableId: enrichment.tableId, what: 'rows' });
     const limitedBy = hold.reserved < wanted ? 'credits' : wanted < cost ? 'cap' : null;
     if (limitedBy) conn.prepare('UPDATE runs SET limited_by = ? WHERE id = ?').run(limitedBy, runId);
-    return this.launch(enrichment, runId, hold.holdId, hold.reserved, limitedBy);
+    return this.launch(enrichment, runId, hold, hold.reserved, limitedBy);
   }
 
   private async launch(
     enrichment: LoadedEnrichment,
     runId: number,
-    holdId: number,
+    hold: HoldGrant,
     budget: number,
     limitedBy: 'credits' | 'cap' | null,
   ): Promise<RunInfo> {
@@ -403,7 +403,8 @@ export class EngineService {
       enrichment,
       columns,
       runId,
-      holdId,
+      holdId: hold.holdId,
+      unitPrice: hold.unitPrice,
       budget,
       limitedBy,
       settings: this.settings,

@@ -38,6 +38,8 @@ export interface ExecutorDeps {
   columns: ColumnInfo[];
   runId: number;
   holdId: number;
+  /** the credits one outcome costs, as the hold was priced */
+  unitPrice: number;
   /** Credits this run may still spend (its hold minus what it captured). */
   budget: number;
   /** What cut the budget short, for the message on rows it could not pay for. */
@@ -74,7 +76,7 @@ export class RunExecutor {
 
   constructor(private readonly deps: ExecutorDeps) {
     this.conn = deps.workbook.openSecondary();
-    this.price = deps.credits.price(deps.enrichment.config.actionId);
+    this.price = deps.unitPrice;
     this.budget = deps.budget;
     const byId = new Map(deps.columns.map((c) => [c.id, c]));
     this.outputColumns = Object.entries(deps.enrichment.columns)

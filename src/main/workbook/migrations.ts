@@ -119,6 +119,7 @@ const migrations: [name: string, migration: Migration][] = [
         await sql`CREATE TABLE credit_holds (
           id INTEGER PRIMARY KEY,
           run_id INTEGER NOT NULL,
+          unit_price INTEGER NOT NULL DEFAULT 1,
           credits INTEGER NOT NULL,
           captured INTEGER NOT NULL DEFAULT 0,
           status TEXT NOT NULL,
