@@ -3,6 +3,7 @@
 // revocation or suspension applies at once on every server). The organisation id that
 // scopes every query downstream comes from here and nowhere else, never from the body.
 import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import type { Ctx, DeviceAuth } from './context';
 import { HttpError } from './errors';
 import { bearerToken, digestsEqual, hashToken } from './tokens';
@@ -12,24 +13,26 @@ const unauthorized = (message: string) => new HttpError(401, 'unauthorized', mes
 export async function authenticateDevice(ctx: Ctx, request: FastifyRequest): Promise<DeviceAuth> {
   const token = bearerToken(request.headers.authorization);
   if (!token) throw unauthorized('send Authorization: Bearer <device token>');
-  const row = await ctx.ldb.db
-    .selectFrom('devices')
-    .innerJoin('users', 'users.id', 'devices.user_id')
-    .innerJoin('orgs', 'orgs.id', 'devices.org_id')
-    .select([
-      'devices.id as device_id',
-      'devices.name as device_name',
-      'devices.acked_through',
-      'devices.revoked_at',
-      'users.id as user_id',
-      'users.email',
-      'orgs.id as org_id',
-      'orgs.name as org_name',
-      'orgs.status',
-      'orgs.time_zone',
-    ])
-    .where('devices.token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  // Every request runs this: plain SQL through Kysely's sql tag (same text on both dialects).
+  const row = (
+    await sql<{
+      device_id: string;
+      device_name: string;
+      acked_through: number;
+      revoked_at: number | null;
+      user_id: string;
+      email: string;
+      org_id: string;
+      org_name: string;
+      status: 'active' | 'suspended';
+      time_zone: string;
+    }>`SELECT d.id AS device_id, d.name AS device_name, d.acked_through, d.revoked_at,
+        u.id AS user_id, u.email, o.id AS org_id, o.name AS org_name, o.status, o.time_zone
+      FROM devices d
+      JOIN users u ON u.id = d.user_id
+      JOIN orgs o ON o.id = d.org_id
+      WHERE d.token_hash = ${hashToken(token)}`.execute(ctx.ldb.db)
+  ).rows[0];
   if (!row || row.revoked_at !== null) throw unauthorized('unknown or revoked device token');
   return {
     deviceId: row.device_id,

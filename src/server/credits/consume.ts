@@ -6,7 +6,7 @@
 // INSERT: one statement fewer while the counter row is locked. The cost is the server's
 // price x quantity, never a number from the client.
 import { type ConsumeResponse, canonicalJson } from '@shared/licensing';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Ctx, type DeviceAuth, iso } from '../context';
 import type { Trx } from '../db/database';
 import type { ServerSchema } from '../db/schema';
@@ -102,29 +102,16 @@ export async function consume(
         throw insufficient(period, cost, charge.remaining);
       }
       const response: ConsumeResponse = { charged: cost, remaining: charge.remaining };
-      const inserted = await trx
-        .insertInto('ledger')
-        .values({
-          org_id: auth.orgId,
-          period_key: period.key,
-          kind: 'consume',
-          action: body.action,
-          quantity: body.quantity,
-          credits: cost,
-          idempotency_key: body.idempotencyKey,
-          body_hash: hash,
-          response: JSON.stringify(response),
-          device_id: auth.deviceId,
-          hold_id: null,
-          lease_id: null,
-          device_seq: null,
-          occurred_at: now,
-          recorded_at: now,
-          day: localDay(auth.timeZone, now),
-        })
-        .onConflict((oc) => oc.columns(['org_id', 'idempotency_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      // Plain SQL on the hot path; the same text on both dialects.
+      const inserted = (
+        await sql<{ id: number }>`INSERT INTO ledger (org_id, period_key, kind, action, quantity, credits,
+            idempotency_key, body_hash, response, device_id, hold_id, lease_id, device_seq, occurred_at, recorded_at, day)
+          VALUES (${auth.orgId}, ${period.key}, 'consume', ${body.action}, ${body.quantity}, ${cost},
+            ${body.idempotencyKey}, ${hash}, ${JSON.stringify(response)}, ${auth.deviceId}, NULL, NULL, NULL,
+            ${now}, ${now}, ${localDay(auth.timeZone, now)})
+          ON CONFLICT (org_id, idempotency_key) DO NOTHING
+          RETURNING id`.execute(trx)
+      ).rows[0];
       if (!inserted) throw new Replay();
       return response;
     });
