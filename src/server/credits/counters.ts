@@ -176,18 +176,6 @@ export async function pricesFor(q: Q, orgId: string): Promise<Record<string, num
   return effectivePrices(Object.fromEntries(rows.map((r) => [r.action, Number(r.credits)])));
 }
 
-/** The price of one unit of `action` for the organisation; 400 for an action not in the list. */
-export async function priceOf(q: Q, orgId: string, action: string): Promise<number> {
-  if (!isKnownAction(action)) throw new HttpError(400, 'unknown_action', `unknown action "${action}"`);
-  const override = await q
-    .selectFrom('org_prices')
-    .select('credits')
-    .where('org_id', '=', orgId)
-    .where('action', '=', action)
-    .executeTakeFirst();
-  return override ? Number(override.credits) : (DEFAULT_PRICES[action] ?? 0);
-}
-
 export async function balanceOf(q: Q, orgId: string, period: Period): Promise<BalanceResponse> {
   const [counter, prices] = await Promise.all([readCounter(q, orgId, period), pricesFor(q, orgId)]);
   return {
