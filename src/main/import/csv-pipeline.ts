@@ -14,7 +14,7 @@ import {
   type PackedBatch,
   type PackSpec,
   packCsvRows,
-  type WorkerAck,
+  type WorkerInput,
   type WorkerMessage,
 } from './packed-rows';
 
@@ -33,66 +33,88 @@ export function findCsvWorker(dir: string = __dirname): string | null {
   return null;
 }
 
-/** Packed batches of the file's rows, from `workerPath` or (null) from this thread. */
-export function packedBatches(
-  spec: PackSpec,
-  opts: { workerPath: string | null; signal?: AbortSignal },
-): AsyncGenerator<PackedBatch> {
-  return opts.workerPath ? viaWorker(opts.workerPath, spec, opts.signal) : packCsvRows(spec, opts.signal);
-}
+/**
+ * Packed batches of one CSV import, from a worker or from this thread. The worker is
+ * started on creation, so that it boots while the import prepares its table; close()
+ * must be called in every case (it stops the worker).
+ */
+export class CsvFeed {
+  private readonly worker: Worker | null;
+  private readonly taken = new Int32Array(new SharedArrayBuffer(4));
+  private readonly queue: PackedBatch[] = [];
+  private done = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
 
-async function* viaWorker(path: string, spec: PackSpec, signal?: AbortSignal): AsyncGenerator<PackedBatch> {
-  if (signal?.aborted) throw cancelled();
-  const worker = new Worker(path, {
-    workerData: spec,
-    // A roomier young generation: the parser's short-lived strings then die without
-    // being copied around (about 15% less time in the worker). The heap stays small.
-    resourceLimits: { maxYoungGenerationSizeMb: 48 },
-  });
-  const queue: PackedBatch[] = [];
-  let done = false;
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
+  constructor(workerPath: string | null) {
+    this.worker = workerPath ? this.start(workerPath) : null;
+  }
+
+  batches(spec: PackSpec, signal?: AbortSignal): AsyncGenerator<PackedBatch> {
+    return this.worker ? this.fromWorker(this.worker, spec, signal) : packCsvRows(spec, { signal });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private start(path: string): Worker {
+    const input: WorkerInput = { taken: this.taken.buffer as SharedArrayBuffer };
+    const worker = new Worker(path, { workerData: input });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'batch') this.queue.push(m.batch);
+      else if (m.type === 'done') this.done = true;
+      else this.failure ??= deserializeError(m.error);
+      this.notify();
+    });
+    worker.on('error', (error) => {
+      this.failure ??= error;
+      this.notify();
+    });
+    worker.on('exit', (code) => {
+      if (!this.done)
+        this.failure ??= new AppError(
+          'internal',
+          `The import worker stopped unexpectedly (exit code ${code}).`,
+        );
+      this.notify();
+    });
+    return worker;
+  }
+
+  private readonly notify = (): void => {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   };
-  worker.on('message', (m: WorkerMessage) => {
-    if (m.type === 'batch') queue.push(m.batch);
-    else if (m.type === 'done') done = true;
-    else failure ??= deserializeError(m.error);
-    notify();
-  });
-  worker.on('error', (error) => {
-    failure ??= error;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    if (!done)
-      failure ??= new AppError('internal', `The import worker stopped unexpectedly (exit code ${code}).`);
-    notify();
-  });
-  signal?.addEventListener('abort', notify);
-  const ack: WorkerAck = { type: 'ack' };
-  try {
-    for (;;) {
-      if (signal?.aborted) throw cancelled();
-      const batch = queue.shift();
-      if (batch) {
-        // Taken off the queue: the worker may parse the next one while this one is written.
-        worker.postMessage(ack);
-        yield batch;
-        continue;
+
+  private async *fromWorker(
+    worker: Worker,
+    spec: PackSpec,
+    signal?: AbortSignal,
+  ): AsyncGenerator<PackedBatch> {
+    if (signal?.aborted) throw cancelled();
+    worker.postMessage(spec);
+    signal?.addEventListener('abort', this.notify);
+    try {
+      for (;;) {
+        if (signal?.aborted) throw cancelled();
+        const batch = this.queue.shift();
+        if (batch) {
+          // Taken off the queue: the worker may parse more while this one is written.
+          Atomics.add(this.taken, 0, 1);
+          Atomics.notify(this.taken, 0);
+          yield batch;
+          continue;
+        }
+        if (this.failure) throw this.failure;
+        if (this.done) return;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
       }
-      if (failure) throw failure;
-      if (done) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+    } finally {
+      signal?.removeEventListener('abort', this.notify);
     }
-  } finally {
-    signal?.removeEventListener('abort', notify);
-    await worker.terminate();
   }
 }

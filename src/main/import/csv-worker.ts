@@ -4,31 +4,31 @@
 // more than MAX_BATCHES_IN_FLIGHT batches ahead of the inserts, and never import 'electron'.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '@shared/errors';
-import { MAX_BATCHES_IN_FLIGHT, type PackSpec, packCsvRows, type WorkerMessage } from './packed-rows';
+import {
+  MAX_BATCHES_IN_FLIGHT,
+  type PackSpec,
+  packCsvRows,
+  type WorkerInput,
+  type WorkerMessage,
+} from './packed-rows';
 
 const port = parentPort;
 if (!port) throw new Error('csv-worker runs as a worker thread only');
 
-let credits = MAX_BATCHES_IN_FLIGHT;
-let wake: (() => void) | null = null;
-port.on('message', () => {
-  credits++;
-  const w = wake;
-  wake = null;
-  w?.();
-});
-
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function run(spec: PackSpec): Promise<void> {
+async function run(spec: PackSpec, input: WorkerInput): Promise<void> {
+  const taken = new Int32Array(input.taken);
+  let posted = 0;
   try {
-    for await (const batch of packCsvRows(spec)) {
-      while (credits === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+    for await (const batch of packCsvRows(spec, { blocking: true })) {
+      // Blocking is fine here: this thread has nothing to do until main takes a batch.
+      // The timeout only bounds how long a missed wake-up could stall it.
+      for (let seen = Atomics.load(taken, 0); posted - seen >= MAX_BATCHES_IN_FLIGHT; ) {
+        Atomics.wait(taken, 0, seen, 100);
+        seen = Atomics.load(taken, 0);
       }
-      credits--;
+      posted++;
       post({ type: 'batch', batch }, [batch.ends.buffer as ArrayBuffer, batch.numbers.buffer as ArrayBuffer]);
     }
     post({ type: 'done' });
@@ -37,4 +37,5 @@ async function run(spec: PackSpec): Promise<void> {
   }
 }
 
-void run(workerData as PackSpec);
+// Started before the import knows its columns (to boot meanwhile); the spec follows.
+port.once('message', (spec: PackSpec) => void run(spec, workerData as WorkerInput));

@@ -11,13 +11,17 @@ import type { RowsService } from '../workbook/rows-service';
 import { rowsTable, sqlColumn } from '../workbook/schema';
 import type { TablesService } from '../workbook/tables-service';
 import { importConverter, type Stored } from '../workbook/values';
-import { findCsvWorker, packedBatches } from './csv-pipeline';
+import { CsvFeed, findCsvWorker } from './csv-pipeline';
 import { PackedReader } from './packed-rows';
 import { openTableSource, type SourceProblem, type SourceRow, type TableSource } from './source';
 
 const MAX_PROBLEMS_KEPT = 1_000;
-/** SQLite allows 32,766 bound parameters a statement; stay well below. */
-const MAX_PARAMS = 20_000;
+/**
+ * Parameters a multi-row INSERT binds (SQLite allows 32,766). They are passed spread as
+ * arguments, which better-sqlite3 binds about 25% faster than an array's elements, so
+ * the count also stays far below what a call's stack can hold.
+ */
+const MAX_PARAMS = 4_000;
 
 export interface ImportHooks {
   signal?: AbortSignal;
@@ -60,6 +64,20 @@ export class ImportService {
   }
 
   async run(request: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+    // Keyless CSV rows are parsed in a worker: started first, so it boots meanwhile.
+    const feed = request.key ? null : new CsvFeed(this.csvWorker);
+    try {
+      return await this.runWith(feed, request, hooks);
+    } finally {
+      await feed?.close();
+    }
+  }
+
+  private async runWith(
+    feed: CsvFeed | null,
+    request: ImportRequest,
+    hooks: ImportHooks,
+  ): Promise<ImportResult> {
     const source = await openTableSource(request.path, {
       fileName: request.fileName,
       sheet: request.sheet,
@@ -91,6 +109,7 @@ export class ImportService {
           keyTarget ?? null,
           request,
           source,
+          feed,
           hooks,
         );
         this.rows.changed(prepared.tableId);
@@ -111,6 +130,7 @@ export class ImportService {
     key: Target | null,
     request: ImportRequest,
     source: TableSource,
+    feed: CsvFeed | null,
     hooks: ImportHooks,
   ): Promise<ImportResult> {
     const table = rowsTable(tableId);
@@ -155,11 +175,11 @@ export class ImportService {
       if (problems.length < MAX_PROBLEMS_KEPT) problems.push(p);
     };
     try {
-      if (!keyed && source.csv) {
+      if (feed && !keyed && source.csv) {
         // Plain CSV: parsed and converted elsewhere (a worker), only bound and inserted here.
-        const batches = packedBatches(
+        const batches = feed.batches(
           { csv: source.csv, targets: targets.map((t) => ({ source: t.source, type: t.column.type })) },
-          { workerPath: this.csvWorker, signal: hooks.signal },
+          hooks.signal,
         );
         const reader = new PackedReader();
         for await (const batch of batches) {
@@ -173,7 +193,7 @@ export class ImportService {
             pending += n;
             left -= n;
             if (pending === perStatement) {
-              insertMany.run(params);
+              insertMany.run(...params);
               pending = 0;
             }
           }
@@ -208,7 +228,7 @@ export class ImportService {
             pending++;
             inserted++;
             if (pending === perStatement) {
-              insertMany.run(params);
+              insertMany.run(...params);
               pending = 0;
             }
           }

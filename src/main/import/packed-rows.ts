@@ -9,7 +9,7 @@
 import type { ColumnType } from '@shared/model';
 import { importConverter, type Stored } from '../workbook/values';
 import { CsvParser } from './csv-parser';
-import { type CsvSettings, feedCsv } from './csv-source';
+import { type CsvSettings, type FeedOptions, feedCsv } from './csv-source';
 import { createChunkDecoder } from './encoding';
 import type { SourceProblem } from './source';
 
@@ -40,18 +40,23 @@ export interface PackSpec {
   targets: { source: number; type: ColumnType }[];
 }
 
-/** Main -> worker: one batch has been taken off the queue. */
-export interface WorkerAck {
-  type: 'ack';
-}
 /** Worker -> main. */
 export type WorkerMessage =
   | { type: 'batch'; batch: PackedBatch }
   | { type: 'done' }
   | { type: 'error'; error: { name: string; code: string; message: string } };
 
+/** What the worker is started with; it is then sent the PackSpec of its file. */
+export interface WorkerInput {
+  /**
+   * One Int32: batches main has taken off its queue. Shared memory instead of an ack
+   * message, which cost the job thread more than a batch's inserts on a busy machine.
+   */
+  taken: SharedArrayBuffer;
+}
+
 /** Batches the worker may have sent and main not yet taken: the queue's bound (backpressure). */
-export const MAX_BATCHES_IN_FLIGHT = 3;
+export const MAX_BATCHES_IN_FLIGHT = 8;
 
 /** Converts records and appends their values to the batch being built. */
 class RowPacker {
@@ -128,8 +133,8 @@ class RowPacker {
   }
 }
 
-/** The file's data rows, converted and packed, one batch per chunk read (about 1 MiB of text). */
-export async function* packCsvRows(spec: PackSpec, signal?: AbortSignal): AsyncGenerator<PackedBatch> {
+/** The file's data rows, converted and packed, one batch per chunk read (64 KiB). */
+export async function* packCsvRows(spec: PackSpec, opts: FeedOptions = {}): AsyncGenerator<PackedBatch> {
   const packer = new RowPacker(spec.targets);
   let problems: SourceProblem[] = [];
   let problemCount = 0;
@@ -148,7 +153,7 @@ export async function* packCsvRows(spec: PackSpec, signal?: AbortSignal): AsyncG
     onRecord: (fields) => packer.add(fields),
   });
   const decoder = createChunkDecoder(spec.csv.encoding, spec.csv.tentative);
-  for await (const bytesRead of feedCsv(spec.csv, parser, decoder, signal)) {
+  for await (const bytesRead of feedCsv(spec.csv, parser, decoder, opts)) {
     yield { ...packer.take(), bytesRead, problems, problemCount };
     problems = [];
     problemCount = 0;
