@@ -10,6 +10,7 @@ import { createApp } from '../src/main/app/create-app';
 import { configureLogging } from '../src/main/logger';
 import { benchEngine } from './engine';
 import { generateCsv } from './generate';
+import { benchServer } from './server';
 
 configureLogging({ level: 'error' });
 const ROOT = resolve(__dirname, '..');
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
     console.log('\nenrichment engine\n');
     for (const r of await benchEngine(ROOT, DATA, Number(process.env.BENCH_ENGINE_ROWS ?? 100_000)))
       record(r);
+  }
+  if (runs('server')) {
+    part = 'server';
+    console.log('\nlicensing server\n');
+    for (const r of await benchServer()) record(r);
   }
   writeResults();
 }

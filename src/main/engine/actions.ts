@@ -69,20 +69,27 @@ const httpRequest: ActionDefinition = {
     } catch {
       // the URL is all template: one shared limit
     }
+    const outputsKey = JSON.stringify(config.outputs);
+    // cacheKey and execute see the same row one after the other: render its URL once.
+    let lastRow: RowInput | null = null;
+    let lastUrl = '';
+    const renderUrl = (row: RowInput): string => {
+      if (row !== lastRow) {
+        lastUrl = renderTemplate(config.url, row, { encode: 'url' });
+        lastRow = row;
+      }
+      return lastUrl;
+    };
     return {
       providerId: `http:${host}`,
       ratePerSecond: config.ratePerSecond,
       burst: Math.max(1, Math.ceil(config.ratePerSecond)),
       columns: [...new Set(templates.flatMap((t) => templateColumns(t)))],
       outputKeys: config.outputs.map((o) => o.key),
+      // The same question for the same fields: method, URL and body as sent, and the paths read.
       cacheKey: (row) =>
-        JSON.stringify([
-          config.method,
-          renderTemplate(config.url, row, { encode: 'url' }),
-          config.body === null ? null : renderTemplate(config.body, row, { encode: 'json' }),
-          config.outputs,
-        ]),
-      execute: (row, signal) => runHttpRequest(config, row, signal),
+        `${config.method} ${renderUrl(row)}\n${config.body === null ? '' : renderTemplate(config.body, row, { encode: 'json' })}\n${outputsKey}`,
+      execute: (row, signal) => runHttpRequest(config, row, signal, renderUrl(row)),
     };
   },
 };

@@ -133,6 +133,17 @@ function checkUrl(url: string, template: boolean): string | null {
   return null;
 }
 
+/** The URL, or what is wrong with it (parsed once: the request uses the same object). */
+function parseHttpUrl(url: string): URL | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a valid URL';
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : 'is not an http(s) URL';
+}
+
 interface Prepared {
   /** Lower-cased names; values without placeholders. */
   fixedHeaders: Record<string, string>;
@@ -191,12 +202,15 @@ export async function runHttpRequest(
   config: HttpRequestConfig,
   row: Record<string, unknown>,
   signal: AbortSignal,
+  /** the row's URL, when the caller has rendered it already */
+  renderedUrl?: string,
 ): Promise<ActionOutcome> {
   if (signal.aborted) throw abortError(signal);
   const prepared = prepare(config);
-  const url = renderTemplate(config.url, row, { encode: 'url' });
-  const problem = checkUrl(url, false);
-  if (problem) throw new AppError('invalid_value', `The URL for this row ${problem}: ${excerpt(url, 100)}`);
+  const url = renderedUrl ?? renderTemplate(config.url, row, { encode: 'url' });
+  const parsed = parseHttpUrl(url);
+  if (typeof parsed === 'string')
+    throw new AppError('invalid_value', `The URL for this row ${parsed}: ${excerpt(url, 100)}`);
   const headers: Record<string, string> = { ...prepared.fixedHeaders };
   for (const [name, template] of prepared.templatedHeaders) {
     headers[name] = renderTemplate(template, row, { encode: 'none' });
@@ -206,7 +220,7 @@ export async function runHttpRequest(
       ? null
       : Buffer.from(renderTemplate(config.body, row, { encode: prepared.bodyEncoding }));
   const response = await send(
-    { method: config.method, url: new URL(url), headers, body, signal, timeoutMs: config.timeoutMs },
+    { method: config.method, url: parsed, headers, body, signal, timeoutMs: config.timeoutMs },
     0,
   );
   return outcome(config, prepared, response);

@@ -65,6 +65,13 @@ export class RunExecutor {
   private readonly price: number;
   private budget: number;
   private reservedCalls = 0;
+  private readonly inputColumns: ColumnInfo[];
+  /** calls in flight, by cache key: a row with the same input waits for the answer */
+  private readonly inFlightKeys = new Map<string, Promise<ActionOutcome | null>>();
+  /** answers waiting in the write buffer (not yet in the cache table) */
+  private readonly bufferedOutcomes = new Map<string, ActionOutcome>();
+  private readonly cacheHadEntries: boolean;
+  private readonly seen = new Uint32Array((SEEN_MASK + 1) / 32);
   private budgetWaiters: (() => void)[] = [];
   private buffer: Result[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
@@ -82,7 +89,13 @@ export class RunExecutor {
     this.outputColumns = Object.entries(deps.enrichment.columns)
       .map(([key, id]) => ({ key, column: byId.get(id) as ColumnInfo }))
       .filter((o) => o.column);
+    const reads = deps.enrichment.reads;
+    this.inputColumns = deps.columns.filter((c) => reads.has(c.name.toLowerCase()));
     this.statements = this.prepare();
+    this.cacheHadEntries =
+      deps.workbook.conn
+        .prepare('SELECT 1 FROM result_cache WHERE action_id = ? AND provider = ? LIMIT 1')
+        .get(deps.enrichment.config.actionId, deps.enrichment.action.providerId) !== undefined;
   }
 
   get signal(): AbortSignal {
@@ -172,7 +185,7 @@ export class RunExecutor {
       return;
     }
     const action = this.deps.enrichment.action;
-    const input = rowByName(raw, this.deps.columns, 2);
+    const input = rowByName(raw, this.inputColumns, 2);
     let cacheKey: string;
     try {
       cacheKey = action.cacheKey(input);
@@ -189,15 +202,9 @@ export class RunExecutor {
       });
       return;
     }
-    const hit = this.statements.cacheGet.get(
-      this.deps.enrichment.config.actionId,
-      action.providerId,
-      cacheKey,
-      Date.now(),
-    ) as { status: string; result: string } | undefined;
-    if (hit) {
-      const outcome = JSON.parse(hit.result) as ActionOutcome;
-      this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey }));
+    const known = await this.knownOutcome(cacheKey);
+    if (known) {
+      this.push(resultOf(rowId, known, { cached: true, durationMs: 0, cacheKey }));
       return;
     }
     // A cached answer costs nothing; a call needs its price reserved from the budget.
@@ -219,8 +226,17 @@ export class RunExecutor {
       return;
     }
     const started = performance.now();
+    let answered: (outcome: ActionOutcome | null) => void = () => {};
+    this.inFlightKeys.set(
+      cacheKey,
+      new Promise((resolve) => {
+        answered = resolve;
+      }),
+    );
+    this.markSeen(cacheKey);
     try {
       const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
+      answered(outcome);
       this.settle(outcome.status === 'done');
       this.push(
         resultOf(rowId, outcome, {
@@ -230,6 +246,7 @@ export class RunExecutor {
         }),
       );
     } catch (error) {
+      answered(null);
       this.settle(false);
       if (this.signal.aborted || (error instanceof CallError && error.kind === 'cancelled')) return; // finish() marks it cancelled
       const message = error instanceof Error ? error.message : String(error);
@@ -245,6 +262,41 @@ export class RunExecutor {
         cacheKey: null,
       });
     }
+  }
+
+  /**
+   * An answer already paid for: in the cache, or being asked right now by another row
+   * of this run with the same input (that row pays; this one waits and takes its answer
+   * for free). The workbook's cache is only read when it may hold the key: before the
+   * run it had entries for this action, or this run wrote the key since.
+   */
+  private async knownOutcome(cacheKey: string): Promise<ActionOutcome | null> {
+    const pending = this.inFlightKeys.get(cacheKey);
+    if (pending) {
+      const outcome = await pending;
+      if (outcome) return outcome;
+    }
+    const buffered = this.bufferedOutcomes.get(cacheKey);
+    if (buffered) return buffered;
+    if (!this.cacheHadEntries && !this.maybeSeen(cacheKey)) return null;
+    const hit = this.statements.cacheGet.get(
+      this.deps.enrichment.config.actionId,
+      this.deps.enrichment.action.providerId,
+      cacheKey,
+      Date.now(),
+    ) as { status: string; result: string } | undefined;
+    return hit ? (JSON.parse(hit.result) as ActionOutcome) : null;
+  }
+
+  /** A 2 MiB bitset of the keys this run asked (false positives only cost a cache read). */
+  private markSeen(key: string): void {
+    const h = fnv1a(key) & SEEN_MASK;
+    this.seen[h >>> 5] = (this.seen[h >>> 5] ?? 0) | (1 << (h & 31));
+  }
+
+  private maybeSeen(key: string): boolean {
+    const h = fnv1a(key) & SEEN_MASK;
+    return ((this.seen[h >>> 5] ?? 0) & (1 << (h & 31))) !== 0;
   }
 
   /**
@@ -272,6 +324,12 @@ export class RunExecutor {
   }
 
   private push(result: Result): void {
+    if (result.cacheKey !== null) {
+      this.inFlightKeys.delete(result.cacheKey);
+      if (!result.cached && (result.status === 'done' || result.status === 'not_found')) {
+        this.bufferedOutcomes.set(result.cacheKey, outcomeOf(result));
+      }
+    }
     this.buffer.push(result);
     if (this.buffer.length >= FLUSH_ROWS) this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
@@ -286,6 +344,7 @@ export class RunExecutor {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.bufferedOutcomes.clear();
     const { runId, holdId, enrichment, credits } = this.deps;
     const s = this.statements;
     const counts = { done: 0, notFound: 0, errors: 0, outOfCredits: 0, cached: 0, credits: 0 };
@@ -321,7 +380,7 @@ export class RunExecutor {
             enrichment.action.providerId,
             r.cacheKey,
             r.status,
-            JSON.stringify({ status: r.status, values: r.values ?? undefined, raw: r.raw ?? '' }),
+            JSON.stringify(outcomeOf(r)),
             expires,
           );
         }
@@ -402,9 +461,9 @@ export class RunExecutor {
   }
 
   private prepare() {
-    const { enrichment, columns } = this.deps;
+    const { enrichment } = this.deps;
     const table = rowsTable(enrichment.tableId);
-    const select = columns.map((c) => `t.${sqlColumn(c.id)}`);
+    const select = this.inputColumns.map((c) => `t.${sqlColumn(c.id)}`);
     const outputs = this.outputColumns.map((o) => `${sqlColumn(o.column.id)} = ?`);
     const c = this.deps.workbook.conn;
     return {
@@ -439,6 +498,24 @@ export class RunExecutor {
       ),
     };
   }
+}
+
+const SEEN_MASK = (1 << 24) - 1;
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function outcomeOf(r: Result): ActionOutcome {
+  return r.status === 'done'
+    ? { status: 'done', values: r.values ?? {}, raw: r.raw ?? '' }
+    : { status: 'not_found', raw: r.raw ?? '' };
 }
 
 function resultOf(
