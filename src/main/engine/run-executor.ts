@@ -202,13 +202,32 @@ export class RunExecutor {
       });
       return;
     }
-    const known = await this.knownOutcome(cacheKey);
+    // Another row of this run asking the same right now: wait for its answer, free.
+    const pending = this.inFlightKeys.get(cacheKey);
+    if (pending) {
+      const outcome = await pending;
+      if (outcome) {
+        this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey }));
+        return;
+      }
+    }
+    // Claimed before anything else can run, so rows with this input wait for this one.
+    let answered: (outcome: ActionOutcome | null) => void = () => {};
+    this.inFlightKeys.set(
+      cacheKey,
+      new Promise((resolve) => {
+        answered = resolve;
+      }),
+    );
+    const known = this.knownOutcome(cacheKey);
     if (known) {
+      answered(known);
       this.push(resultOf(rowId, known, { cached: true, durationMs: 0, cacheKey }));
       return;
     }
     // A cached answer costs nothing; a call needs its price reserved from the budget.
     if (!(await this.reserve())) {
+      answered(null);
       if (this.signal.aborted) return; // finish() marks it cancelled
       this.push({
         rowId,
@@ -226,13 +245,6 @@ export class RunExecutor {
       return;
     }
     const started = performance.now();
-    let answered: (outcome: ActionOutcome | null) => void = () => {};
-    this.inFlightKeys.set(
-      cacheKey,
-      new Promise((resolve) => {
-        answered = resolve;
-      }),
-    );
     this.markSeen(cacheKey);
     try {
       const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
@@ -265,17 +277,11 @@ export class RunExecutor {
   }
 
   /**
-   * An answer already paid for: in the cache, or being asked right now by another row
-   * of this run with the same input (that row pays; this one waits and takes its answer
-   * for free). The workbook's cache is only read when it may hold the key: before the
-   * run it had entries for this action, or this run wrote the key since.
+   * An answer already paid for: waiting in the write buffer, or in the cache table. The
+   * table is only read when it may hold the key: before the run it had entries for this
+   * action, or this run asked the key since.
    */
-  private async knownOutcome(cacheKey: string): Promise<ActionOutcome | null> {
-    const pending = this.inFlightKeys.get(cacheKey);
-    if (pending) {
-      const outcome = await pending;
-      if (outcome) return outcome;
-    }
+  private knownOutcome(cacheKey: string): ActionOutcome | null {
     const buffered = this.bufferedOutcomes.get(cacheKey);
     if (buffered) return buffered;
     if (!this.cacheHadEntries && !this.maybeSeen(cacheKey)) return null;

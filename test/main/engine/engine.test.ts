@@ -127,6 +127,17 @@ describe('an HTTP request column', () => {
     expect(ledgerTotal()).toBe(first.done);
   });
 
+  it('asks once for rows with the same input in one run, and charges once', async () => {
+    const name = table.columns[0]?.id as number;
+    t.app.workbook.conn.prepare(`UPDATE rows_${table.id} SET c${name} = '7'`).run();
+    fake.setLatency(30);
+    const enrichment = await addColumn();
+    const run = await runAndWait(enrichment.id);
+    expect(fake.requests).toBe(1);
+    expect(run).toMatchObject({ done: N, credits: 1, cached: N - 1 });
+    expect(ledgerTotal()).toBe(1);
+  });
+
   it('skips rows the condition rejects, and quotes exactly what it runs', async () => {
     const enrichment = await addColumn({ condition: 'Name <= 100' });
     const quote = await t.call('enrichments/quote', {
