@@ -25,7 +25,8 @@ export interface CsvParserOptions {
   maxRecordLines?: number;
   /**
    * Receives each record as it completes instead of take(): for a consumer that converts
-   * rows at once (no row objects kept). The array is the callee's to keep or change.
+   * rows at once (no row objects kept). The array is reused for the next record, so the
+   * callee copies whatever it keeps.
    */
   onRecord?: (fields: string[], line: number) => void;
 }
@@ -59,6 +60,8 @@ export class CsvParser {
   private readonly maxRecordChars: number;
   private readonly maxRecordLines: number;
   private readonly onRecord: ((fields: string[], line: number) => void) | null;
+  /** The array records are built in for onRecord (fewer allocations in the hot loop). */
+  private readonly scratch: string[] = [];
   // Results and scan caches of slowRecord, kept on the instance to avoid allocations.
   private slowLine = 0;
   private resynced = false;
@@ -158,7 +161,8 @@ export class CsvParser {
         next = eol + 1;
       }
       if (eol > pos) {
-        const fields: string[] = [];
+        const fields = this.onRecord ? this.scratch : [];
+        let count = 0;
         let start = pos;
         for (;;) {
           if (nD < start) {
@@ -166,10 +170,12 @@ export class CsvParser {
             if (nD === -1) nD = len;
           }
           if (nD >= eol) break;
-          fields.push(text.slice(start, nD));
+          fields[count++] = text.slice(start, nD);
           start = nD + 1;
         }
-        fields.push(text.slice(start, eol));
+        fields[count++] = text.slice(start, eol);
+        // Exact length: a no-op when records have the same width, so the array keeps its capacity.
+        if (fields.length !== count) fields.length = count;
         this.emit(fields, line);
       }
       pos = next;
@@ -321,7 +327,7 @@ export class CsvParser {
     if (fields[0] === '' && !hasContentFrom(fields, 1)) return; // blank or all-empty record
     if (this.wantHeader) {
       this.wantHeader = false;
-      this.header = fields;
+      this.header = fields === this.scratch ? fields.slice() : fields;
       this.headerLine = line;
       if (this.fieldCount === 0) this.fieldCount = fields.length;
       return;

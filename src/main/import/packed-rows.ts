@@ -60,7 +60,9 @@ export const MAX_BATCHES_IN_FLIGHT = 8;
 
 /** Converts records and appends their values to the batch being built. */
 class RowPacker {
-  private parts: string[] = [];
+  /** Text values of the batch; reused (entries past `partCount` are stale). */
+  private readonly parts: string[] = [];
+  private partCount = 0;
   private textLength = 0;
   private values = 0;
   private rowCount = 0;
@@ -85,12 +87,14 @@ class RowPacker {
     if (this.values + width > this.ends.length) this.grow(this.values + width);
     const { ends, numbers, sources, converters, parts } = this;
     let v = this.values;
+    let p = this.partCount;
+    let textLength = this.textLength;
     for (let i = 0; i < width; i++, v++) {
       const value = (converters[i] as (text: string) => Stored)(fields[sources[i] as number] ?? '');
       if (typeof value === 'string') {
-        parts.push(value);
-        this.textLength += value.length;
-        ends[v] = this.textLength;
+        parts[p++] = value;
+        textLength += value.length;
+        ends[v] = textLength;
       } else if (typeof value === 'number') {
         ends[v] = PACKED_NUMBER;
         numbers[v] = value;
@@ -99,11 +103,14 @@ class RowPacker {
       }
     }
     this.values = v;
+    this.partCount = p;
+    this.textLength = textLength;
     this.rowCount++;
   }
 
   /** The rows packed so far; the packer starts a new batch with buffers of the same size. */
   take(): Pick<PackedBatch, 'rows' | 'text' | 'ends' | 'numbers'> {
+    if (this.parts.length !== this.partCount) this.parts.length = this.partCount;
     const taken = {
       rows: this.rowCount,
       text: this.parts.join(''),
@@ -114,7 +121,7 @@ class RowPacker {
     const capacity = Math.max(this.ends.length, this.sources.length);
     this.ends = new Int32Array(capacity);
     this.numbers = new Float64Array(capacity);
-    this.parts = [];
+    this.partCount = 0;
     this.textLength = 0;
     this.values = 0;
     this.rowCount = 0;

@@ -63,6 +63,7 @@ export interface TableSource {
 }
 
 const HEAD_BYTES = 1 << 20;
+const HEAD_PARSE_STEP = 64 * 1024;
 export const DEFAULT_BATCH = 5_000;
 /** Rows looked at to size a table without a header row. */
 const WIDTH_SAMPLE = 1_000;
@@ -172,6 +173,24 @@ class XlsxSource implements TableSource {
   }
 }
 
+/**
+ * The first `wanted` records of the head (fewer if it holds fewer). Parses only as much
+ * of it as they need: every import opens its file twice (preview, then import).
+ */
+function headRecords(sample: string, complete: boolean, delimiter: string, wanted: number): SourceRow[] {
+  const parser = new CsvParser({ delimiter });
+  const records: SourceRow[] = [];
+  for (let at = 0; at < sample.length && records.length < wanted; at += HEAD_PARSE_STEP) {
+    parser.push(sample.slice(at, at + HEAD_PARSE_STEP));
+    for (const record of parser.take()) records.push(record);
+  }
+  if (complete && records.length < wanted) {
+    parser.end();
+    for (const record of parser.take()) records.push(record);
+  }
+  return records;
+}
+
 async function openCsv(
   path: string,
   size: number,
@@ -190,10 +209,7 @@ async function openCsv(
   if (complete) sample += decoder.end();
   const delimiter = opts.delimiter ?? detectDelimiter(sample, complete, fileName);
 
-  const parser = new CsvParser({ delimiter });
-  parser.push(sample);
-  if (complete) parser.end();
-  const records = parser.take();
+  const records = headRecords(sample, complete, delimiter, WIDTH_SAMPLE + 1);
   const first = records[0];
   if (!first) {
     if (complete)

@@ -165,6 +165,31 @@ describe('CsvParser: streaming', () => {
     }
     expect(lines(whole)).toEqual([1, 2, 3, 6, 7]);
   });
+
+  it('hands each record to onRecord (one reused array) exactly as take() would give it', () => {
+    const text = 'h1,h2,h3\r\na,b\r\n"q, 1",x,y\r\n1,2,3,4\r\nfast,row,here\r\n,,\r\nlast,one,\r\n';
+    const viaTake = parse(text, { header: true });
+    const problems: CsvProblem[] = [];
+    const seen: SourceRow[] = [];
+    const arrays = new Set<string[]>();
+    const parser = new CsvParser({
+      delimiter: ',',
+      header: true,
+      onProblem: (p) => problems.push(p),
+      onRecord: (recordFields, line) => {
+        arrays.add(recordFields);
+        seen.push({ line, fields: [...recordFields] });
+      },
+    });
+    for (const piece of text.match(/[\s\S]{1,7}/g) ?? []) parser.push(piece);
+    parser.end();
+    expect(parser.take()).toEqual([]);
+    expect(seen).toEqual(viaTake.rows);
+    expect(problems).toEqual(viaTake.problems);
+    expect(parser.header).toEqual(['h1', 'h2', 'h3']);
+    // Unquoted records reuse one array; records with quotes get their own.
+    expect(arrays.size).toBeLessThan(seen.length);
+  });
 });
 
 // ---- Property: any table written as CSV reads back as the same table ------------------
