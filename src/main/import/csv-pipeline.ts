@@ -2,13 +2,15 @@
 // worker thread when its bundle sits beside the running code (the built app and CLI),
 // so the job thread only binds and inserts while the next rows are being parsed; else
 // in-thread (vitest runs the TypeScript sources, and a Worker cannot load those). Both
-// yield the same packed batches. It must never let the worker run ahead by more than a
-// few batches (bounded memory), never leave a worker running after the import has
-// ended, failed or been cancelled, and never import 'electron'.
+// yield the same packed batches; a worker that cannot start falls back to in-thread.
+// It must never let the worker run ahead by more than a few batches (bounded memory),
+// never leave a worker running after the import has ended, failed or been cancelled,
+// and never import 'electron'.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError, deserializeError } from '@shared/errors';
+import { createLogger } from '../logger';
 import { cancelled } from './csv-source';
 import {
   type PackedBatch,
@@ -17,6 +19,8 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './packed-rows';
+
+const log = createLogger('import');
 
 /** The worker bundle's file name: the `import-worker` entry in electron.vite.config.ts. */
 export const CSV_WORKER_FILE = 'import-worker.js';
@@ -43,6 +47,8 @@ export class CsvFeed {
   private readonly taken = new Int32Array(new SharedArrayBuffer(4));
   private readonly queue: PackedBatch[] = [];
   private done = false;
+  /** The worker has sent something: it loaded and ran, so a failure from now on is the import's. */
+  private heard = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
 
@@ -62,6 +68,7 @@ export class CsvFeed {
     const input: WorkerInput = { taken: this.taken.buffer as SharedArrayBuffer };
     const worker = new Worker(path, { workerData: input });
     worker.on('message', (m: WorkerMessage) => {
+      this.heard = true;
       if (m.type === 'batch') this.queue.push(m.batch);
       else if (m.type === 'done') this.done = true;
       else this.failure ??= deserializeError(m.error);
@@ -106,6 +113,15 @@ export class CsvFeed {
           Atomics.notify(this.taken, 0);
           yield batch;
           continue;
+        }
+        if (this.failure && !this.heard) {
+          // The worker could not even start (a broken or unloadable bundle): the
+          // import still runs, in this thread, and the log says why it is slower.
+          log.warn('The CSV import worker failed to start; parsing in-thread instead', {
+            error: this.failure.message,
+          });
+          yield* packCsvRows(spec, { signal });
+          return;
         }
         if (this.failure) throw this.failure;
         if (this.done) return;

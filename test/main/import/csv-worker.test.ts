@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CSV_WORKER_FILE, findCsvWorker } from '../../../src/main/import/csv-pipeline';
 import { type ImportHooks, ImportService } from '../../../src/main/import/import-service';
 import { openTableSource } from '../../../src/main/import/source';
+import { configureLogging } from '../../../src/main/logger';
 import { rowsTable } from '../../../src/main/workbook/schema';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { tempDir } from '../../helpers/temp';
@@ -38,10 +39,21 @@ beforeAll(async () => {
 afterAll(() => bundle.cleanup());
 
 let t: TestApp;
+/** Warnings logged during a test: a worker that silently fell back to in-thread would warn. */
+let warnings: string[];
 beforeEach(async () => {
   t = await startTestApp();
+  warnings = [];
+  configureLogging({
+    level: 'warn',
+    sinks: [(level, _scope, message) => level === 'warn' && warnings.push(message)],
+  });
 });
 afterEach(async () => {
+  configureLogging({
+    level: 'error',
+    sinks: [(level, scope, message) => process.stderr.write(`${level} [${scope}] ${message}\n`)],
+  });
   await t.close();
 });
 
@@ -126,6 +138,7 @@ describe('importing through the worker', () => {
     expect(viaWorker.result.problems.at(-1)).toMatchObject({ reason: 'unterminated quote' });
     expect({ ...viaWorker.result, tableId: 0 }).toEqual({ ...inThread.result, tableId: 0 });
     expect(viaWorker.rows).toEqual(inThread.rows);
+    expect(warnings).toEqual([]); // the worker really ran
     // Spot checks that the conversions really happened (the same on both paths).
     expect(viaWorker.rows[6]?.slice(1, 3)).toEqual(['\'Firm 7, "quoted"\r\nsecond line\'', '8.75']);
     expect(viaWorker.rows[12]?.[2]).toBe("'n/a'");
@@ -146,6 +159,7 @@ describe('importing through the worker', () => {
     const inThread = await importWith(null, path, 'In thread');
     expect(viaWorker.rows).toEqual(inThread.rows);
     expect(viaWorker.rows.at(-1)?.[1]).toBe("'Café €'");
+    expect(warnings).toEqual([]);
   });
 
   it('reports progress up to the file size and stops the worker when cancelled, leaving nothing behind', async () => {
@@ -170,12 +184,33 @@ describe('importing through the worker', () => {
     expect((await t.call('tables/list', {})).map((x) => x.name)).toEqual(tablesBefore);
   });
 
-  it('fails the import cleanly when the worker dies, leaving the table as it was', async () => {
+  it('imports in-thread, with a warning, when the worker cannot start', async () => {
     const broken = join(bundle.path, 'broken-worker.js');
     writeFileSync(broken, "throw new Error('worker exploded');\n");
+    const path = writeFile('mixed.csv', mixedCsv(3_000));
+    const viaBroken = await importWith(broken, path, 'Broken worker');
+    expect(warnings).toEqual([expect.stringContaining('failed to start; parsing in-thread')]);
+    const viaWorker = await importWith(workerPath, path, 'Via worker');
+    expect(warnings).toHaveLength(1); // the real worker started
+    expect(viaBroken.rows).toEqual(viaWorker.rows);
+  });
+
+  it('fails the import cleanly when the worker dies mid-file, leaving the table as it was', async () => {
+    // A worker that sends one batch of garbage and then crashes.
+    const dying = join(bundle.path, 'dying-worker.js');
+    writeFileSync(
+      dying,
+      [
+        "const { parentPort } = require('node:worker_threads');",
+        "parentPort.once('message', () => {",
+        "  parentPort.postMessage({ type: 'batch', batch: { rows: 0, text: '', ends: new Int32Array(0), numbers: new Float64Array(0), bytesRead: 10, problems: [], problemCount: 0 } });",
+        "  setTimeout(() => { throw new Error('worker died'); }, 20);",
+        '});',
+      ].join('\n'),
+    );
     const path = writeFile('small.csv', 'Name\nAcme\n');
     const tablesBefore = (await t.call('tables/list', {})).map((x) => x.name);
-    await expect(importWith(broken, path, 'Broken')).rejects.toThrow('worker exploded');
+    await expect(importWith(dying, path, 'Dying')).rejects.toThrow('worker died');
     expect((await t.call('tables/list', {})).map((x) => x.name)).toEqual(tablesBefore);
   });
 });
