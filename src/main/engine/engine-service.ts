@@ -12,8 +12,9 @@ import { createLogger } from '../logger';
 import type { Workbook } from '../workbook/database';
 import type { TablesService } from '../workbook/tables-service';
 import type { EnrichmentsService, LoadedEnrichment } from './enrichments-service';
-import { RunExecutor, type RunSettings, readRun } from './run-executor';
+import { RunExecutor, type RunSettings } from './run-executor';
 import { type Selection, selectRows } from './run-selection';
+import { readRun } from './runs-repository';
 
 const log = createLogger('engine');
 

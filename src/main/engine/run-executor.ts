@@ -4,26 +4,26 @@
 // its charge and its removal from the run's items commit together, so a crash at any
 // moment leaves every row either done (and charged once) or still to do. Stop aborts
 // every call in flight and starts nothing new; nothing unfinished is charged.
-import type { CellStatus, RunInfo } from '@shared/enrichment';
-import { AppError } from '@shared/errors';
+import type { RunInfo } from '@shared/enrichment';
 import type { ColumnInfo } from '@shared/model';
 import type { CreditClient } from '../credits/credit-client';
 import type { EventBus } from '../ipc/event-bus';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from '../workbook/database';
 import { rowsTable, sqlColumn } from '../workbook/schema';
-import { toStoredLenient } from '../workbook/values';
-import { type ActionOutcome, actionDefinition } from './actions';
+import type { ActionOutcome } from './actions';
 import type { LoadedEnrichment } from './enrichments-service';
+import { outcomeOf, ResultWriter, type RowResult, resultOf } from './result-writer';
 import { rowByName } from './run-selection';
+import { readRun } from './runs-repository';
 import { CallError, Scheduler } from './scheduler';
+import { SeenKeys } from './seen-keys';
 
 const log = createLogger('engine');
 const READ_CHUNK = 2_000;
 const FLUSH_ROWS = 500;
 const FLUSH_MS = 50;
 const PROGRESS_MS = 100;
-const RAW_LIMIT = 16_384;
 
 export interface RunSettings {
   concurrency: number;
@@ -47,17 +47,6 @@ export interface ExecutorDeps {
   settings: RunSettings;
 }
 
-interface Result {
-  rowId: number;
-  status: CellStatus;
-  values: Record<string, unknown> | null;
-  raw: string | null;
-  error: string | null;
-  cached: boolean;
-  durationMs: number | null;
-  cacheKey: string | null;
-}
-
 export class RunExecutor {
   private readonly controller = new AbortController();
   private interrupted = false;
@@ -71,15 +60,16 @@ export class RunExecutor {
   /** answers waiting in the write buffer (not yet in the cache table) */
   private readonly bufferedOutcomes = new Map<string, ActionOutcome>();
   private readonly cacheHadEntries: boolean;
-  private readonly seen = new Uint32Array((SEEN_MASK + 1) / 32);
+  private readonly seen = new SeenKeys();
   private budgetWaiters: (() => void)[] = [];
-  private buffer: Result[] = [];
+  private buffer: RowResult[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private pendingRowIds: number[] = [];
   private lastProgress = 0;
   private progressTimer: NodeJS.Timeout | null = null;
   private readonly outputColumns: { key: string; column: ColumnInfo }[];
   private readonly statements: ReturnType<RunExecutor['prepare']>;
+  private readonly writer: ResultWriter;
 
   constructor(private readonly deps: ExecutorDeps) {
     this.conn = deps.workbook.openSecondary();
@@ -92,6 +82,14 @@ export class RunExecutor {
     const reads = deps.enrichment.reads;
     this.inputColumns = deps.columns.filter((c) => reads.has(c.name.toLowerCase()));
     this.statements = this.prepare();
+    this.writer = new ResultWriter(this.conn, {
+      enrichment: deps.enrichment,
+      runId: deps.runId,
+      holdId: deps.holdId,
+      credits: deps.credits,
+      price: this.price,
+      outputColumns: this.outputColumns,
+    });
     this.cacheHadEntries =
       deps.workbook.conn
         .prepare('SELECT 1 FROM result_cache WHERE action_id = ? AND provider = ? LIMIT 1')
@@ -172,16 +170,7 @@ export class RunExecutor {
   private async processRow(scheduler: Scheduler, raw: unknown[]): Promise<void> {
     const rowId = raw[0] as number;
     if (raw[1] === null) {
-      this.push({
-        rowId,
-        status: 'skipped',
-        values: null,
-        raw: null,
-        error: 'The row was deleted.',
-        cached: false,
-        durationMs: null,
-        cacheKey: null,
-      });
+      this.failed(rowId, 'skipped', 'The row was deleted.');
       return;
     }
     const action = this.deps.enrichment.action;
@@ -190,16 +179,7 @@ export class RunExecutor {
     try {
       cacheKey = action.cacheKey(input);
     } catch (error) {
-      this.push({
-        rowId,
-        status: 'error',
-        values: null,
-        raw: null,
-        error: (error as Error).message,
-        cached: false,
-        durationMs: null,
-        cacheKey: null,
-      });
+      this.failed(rowId, 'error', (error as Error).message);
       return;
     }
     // Another row of this run asking the same right now: wait for its answer, free.
@@ -229,23 +209,15 @@ export class RunExecutor {
     if (!(await this.reserve())) {
       answered(null);
       if (this.signal.aborted) return; // finish() marks it cancelled
-      this.push({
-        rowId,
-        status: 'out_of_credits',
-        values: null,
-        raw: null,
-        error:
-          this.deps.limitedBy === 'cap'
-            ? "Auto-run reached this column's credit cap."
-            : 'No credits left for this run.',
-        cached: false,
-        durationMs: null,
-        cacheKey: null,
-      });
+      const why =
+        this.deps.limitedBy === 'cap'
+          ? "Auto-run reached this column's credit cap."
+          : 'No credits left for this run.';
+      this.failed(rowId, 'out_of_credits', why);
       return;
     }
     const started = performance.now();
-    this.markSeen(cacheKey);
+    this.seen.add(cacheKey);
     try {
       const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
       answered(outcome);
@@ -261,19 +233,30 @@ export class RunExecutor {
       answered(null);
       this.settle(false);
       if (this.signal.aborted || (error instanceof CallError && error.kind === 'cancelled')) return; // finish() marks it cancelled
-      const message = error instanceof Error ? error.message : String(error);
-      const body = error instanceof CallError ? (error.body ?? null) : null;
-      this.push({
-        rowId,
-        status: 'error',
-        values: null,
-        raw: body,
-        error: message,
-        cached: false,
+      this.failed(rowId, 'error', error instanceof Error ? error.message : String(error), {
+        raw: error instanceof CallError ? (error.body ?? null) : null,
         durationMs: Math.round(performance.now() - started),
-        cacheKey: null,
       });
     }
+  }
+
+  /** A row that ends without an answer: its state and why, for the cell and its audit. */
+  private failed(
+    rowId: number,
+    status: 'error' | 'skipped' | 'out_of_credits',
+    error: string,
+    extra: { raw?: string | null; durationMs?: number } = {},
+  ): void {
+    this.push({
+      rowId,
+      status,
+      values: null,
+      raw: extra.raw ?? null,
+      error,
+      cached: false,
+      durationMs: extra.durationMs ?? null,
+      cacheKey: null,
+    });
   }
 
   /**
@@ -284,7 +267,7 @@ export class RunExecutor {
   private knownOutcome(cacheKey: string): ActionOutcome | null {
     const buffered = this.bufferedOutcomes.get(cacheKey);
     if (buffered) return buffered;
-    if (!this.cacheHadEntries && !this.maybeSeen(cacheKey)) return null;
+    if (!this.cacheHadEntries && !this.seen.mayHave(cacheKey)) return null;
     const hit = this.statements.cacheGet.get(
       this.deps.enrichment.config.actionId,
       this.deps.enrichment.action.providerId,
@@ -292,17 +275,6 @@ export class RunExecutor {
       Date.now(),
     ) as { status: string; result: string } | undefined;
     return hit ? (JSON.parse(hit.result) as ActionOutcome) : null;
-  }
-
-  /** A 2 MiB bitset of the keys this run asked (false positives only cost a cache read). */
-  private markSeen(key: string): void {
-    const h = fnv1a(key) & SEEN_MASK;
-    this.seen[h >>> 5] = (this.seen[h >>> 5] ?? 0) | (1 << (h & 31));
-  }
-
-  private maybeSeen(key: string): boolean {
-    const h = fnv1a(key) & SEEN_MASK;
-    return ((this.seen[h >>> 5] ?? 0) & (1 << (h & 31))) !== 0;
   }
 
   /**
@@ -329,7 +301,7 @@ export class RunExecutor {
     for (const wake of waiters) wake();
   }
 
-  private push(result: Result): void {
+  private push(result: RowResult): void {
     if (result.cacheKey !== null) {
       this.inFlightKeys.delete(result.cacheKey);
       if (!result.cached && (result.status === 'done' || result.status === 'not_found')) {
@@ -341,7 +313,7 @@ export class RunExecutor {
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  /** One transaction: results into cells, the audit, the charges, the cache, the run's counters. */
+  /** One transaction for the batch; then the rows it changed go out with the next progress event. */
   private flush(): void {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
@@ -351,68 +323,7 @@ export class RunExecutor {
     const batch = this.buffer;
     this.buffer = [];
     this.bufferedOutcomes.clear();
-    const { runId, holdId, enrichment, credits } = this.deps;
-    const s = this.statements;
-    const counts = { done: 0, notFound: 0, errors: 0, outOfCredits: 0, cached: 0, credits: 0 };
-    const now = new Date().toISOString();
-    const expires = Date.now() + actionTtlMs(this.deps);
-    this.conn.transaction(() => {
-      const charges = [];
-      for (const r of batch) {
-        if (r.status === 'done' && r.values && s.writeCells) {
-          s.writeCells.run(
-            ...this.outputColumns.map((o) => storedOutput(o.column, r.values?.[o.key])),
-            r.rowId,
-          );
-        }
-        const charged = r.status === 'done' && !r.cached ? this.price : 0;
-        s.audit.run(
-          enrichment.id,
-          r.rowId,
-          r.status,
-          runId,
-          enrichment.action.providerId,
-          charged,
-          r.cached ? 1 : 0,
-          r.durationMs,
-          r.error,
-          r.raw?.slice(0, RAW_LIMIT) ?? null,
-          now,
-        );
-        s.dropItem.run(runId, r.rowId);
-        if (!r.cached && r.cacheKey && (r.status === 'done' || r.status === 'not_found')) {
-          s.cachePut.run(
-            enrichment.config.actionId,
-            enrichment.action.providerId,
-            r.cacheKey,
-            r.status,
-            JSON.stringify(outcomeOf(r)),
-            expires,
-          );
-        }
-        if (charged > 0)
-          charges.push({
-            idempotencyKey: `run:${runId}:row:${r.rowId}`,
-            actionId: enrichment.config.actionId,
-            credits: charged,
-          });
-        if (r.status === 'done') counts.done++;
-        else if (r.status === 'not_found') counts.notFound++;
-        else if (r.status === 'error') counts.errors++;
-        else if (r.status === 'out_of_credits') counts.outOfCredits++;
-        if (r.cached) counts.cached++;
-      }
-      counts.credits = credits.capture(this.conn, holdId, runId, charges);
-      s.count.run(
-        counts.done,
-        counts.notFound,
-        counts.errors,
-        counts.outOfCredits,
-        counts.cached,
-        counts.credits,
-        runId,
-      );
-    })();
+    this.writer.write(batch);
     for (const r of batch) this.pendingRowIds.push(r.rowId);
     this.progress();
   }
@@ -467,10 +378,8 @@ export class RunExecutor {
   }
 
   private prepare() {
-    const { enrichment } = this.deps;
-    const table = rowsTable(enrichment.tableId);
+    const table = rowsTable(this.deps.enrichment.tableId);
     const select = this.inputColumns.map((c) => `t.${sqlColumn(c.id)}`);
-    const outputs = this.outputColumns.map((o) => `${sqlColumn(o.column.id)} = ?`);
     const c = this.deps.workbook.conn;
     return {
       // On the UI connection: reads never wait for the writer (WAL).
@@ -483,92 +392,6 @@ export class RunExecutor {
       cacheGet: c.prepare(
         'SELECT status, result FROM result_cache WHERE action_id = ? AND provider = ? AND input_key = ? AND expires_at > ?',
       ),
-      writeCells: outputs.length
-        ? this.conn.prepare(`UPDATE ${table} SET ${outputs.join(', ')} WHERE id = ?`)
-        : null,
-      audit: this.conn.prepare(
-        `INSERT INTO cell_runs (enrichment_id, row_id, status, run_id, provider, credits, cached, duration_ms, error, raw, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (enrichment_id, row_id) DO UPDATE SET status = excluded.status, run_id = excluded.run_id,
-           provider = excluded.provider, credits = excluded.credits, cached = excluded.cached, duration_ms = excluded.duration_ms,
-           error = excluded.error, raw = excluded.raw, finished_at = excluded.finished_at`,
-      ),
-      dropItem: this.conn.prepare('DELETE FROM run_items WHERE run_id = ? AND row_id = ?'),
-      cachePut: this.conn.prepare(
-        `INSERT INTO result_cache (action_id, provider, input_key, status, result, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (action_id, provider, input_key) DO UPDATE SET status = excluded.status, result = excluded.result, expires_at = excluded.expires_at`,
-      ),
-      count: this.conn.prepare(
-        `UPDATE runs SET done = done + ?, not_found = not_found + ?, errors = errors + ?, out_of_credits = out_of_credits + ?,
-           cached = cached + ?, credits = credits + ? WHERE id = ?`,
-      ),
     };
   }
-}
-
-const SEEN_MASK = (1 << 24) - 1;
-
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function outcomeOf(r: Result): ActionOutcome {
-  return r.status === 'done'
-    ? { status: 'done', values: r.values ?? {}, raw: r.raw ?? '' }
-    : { status: 'not_found', raw: r.raw ?? '' };
-}
-
-function resultOf(
-  rowId: number,
-  outcome: ActionOutcome,
-  extra: { cached: boolean; durationMs: number; cacheKey: string },
-): Result {
-  return {
-    rowId,
-    status: outcome.status,
-    values: outcome.status === 'done' ? outcome.values : null,
-    raw: outcome.raw,
-    error: null,
-    ...extra,
-  };
-}
-
-function storedOutput(column: ColumnInfo, value: unknown): string | number | null {
-  if (value === undefined || value === null) return null;
-  const cell = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
-  return toStoredLenient(column.type, cell).value;
-}
-
-function actionTtlMs(deps: ExecutorDeps): number {
-  return actionDefinition(deps.enrichment.config.actionId).info.cacheTtlSeconds * 1000;
-}
-
-export function readRun(conn: Connection, runId: number): RunInfo {
-  const row = conn
-    .prepare('SELECT r.*, e.name FROM runs r JOIN enrichments e ON e.id = r.enrichment_id WHERE r.id = ?')
-    .get(runId) as Record<string, unknown> | undefined;
-  if (!row) throw new AppError('not_found', 'No such run.');
-  return {
-    id: row.id as number,
-    enrichmentId: row.enrichment_id as number,
-    tableId: row.table_id as number,
-    name: row.name as string,
-    trigger: row.trigger === 'auto' || row.trigger === 'resume' ? row.trigger : 'manual',
-    status: row.status as RunInfo['status'],
-    total: row.total as number,
-    done: row.done as number,
-    notFound: row.not_found as number,
-    errors: row.errors as number,
-    outOfCredits: row.out_of_credits as number,
-    cached: row.cached as number,
-    credits: row.credits as number,
-    startedAt: row.started_at as string,
-    finishedAt: (row.finished_at as string | null) ?? null,
-  };
 }

@@ -14,6 +14,7 @@ import {
   httpOptions,
 } from '../enrich/http-request-form';
 import { TYPE_LABELS } from '../grid/column-menu';
+import { FormError } from './form-error';
 import { Modal } from './modal';
 
 interface AddColumnDialogProps {
@@ -289,11 +290,7 @@ export function AddColumnDialog({
             </div>
           </>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="modal-footer">
           <button type="button" onClick={onClose}>
             Cancel

@@ -4,6 +4,7 @@
 import type { ActionInfo, CreditStatus } from '@shared/enrichment';
 import { type FormEvent, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
 import { formatCount, plural } from '../format';
 import { runStore, useCredits } from '../state/runs';
@@ -173,11 +174,7 @@ function ServerSection({ credits }: { credits: CreditStatus }) {
               data-testid="connect-email"
             />
           </label>
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
           <div className="modal-footer">
             <button type="button" onClick={() => setOpen(false)}>
               Cancel
@@ -242,11 +239,7 @@ export function CapacityDialog({ onClose }: { onClose(): void }) {
             data-testid="capacity-message"
           />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="modal-footer">
           <button type="button" onClick={onClose}>
             Cancel

@@ -4,6 +4,7 @@
 import type { CellAudit, EnrichmentInfo } from '@shared/enrichment';
 import { useCallback, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
 import { plural } from '../format';
 import { runStore } from '../state/runs';
@@ -96,11 +97,7 @@ export function AuditDialog({ enrichment, rowId, onClose }: AuditDialogProps) {
           </dd>
         </dl>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="modal-footer">
         <button type="button" onClick={onClose}>
           Close

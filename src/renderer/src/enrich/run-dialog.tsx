@@ -6,6 +6,7 @@ import type { EnrichmentInfo, RunQuote, RunScopeInput } from '@shared/enrichment
 import type { ViewSpec } from '@shared/model';
 import { useEffect, useMemo, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
 import { formatCount, plural } from '../format';
 import type { GridSelection } from '../grid/selection';
@@ -134,11 +135,7 @@ export function RunDialog({ enrichment, view, selection, initialOnly = 'all', on
             <p className="muted">Counting the rows…</p>
           )}
         </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="modal-footer">
           <button type="button" onClick={onClose}>
             Cancel

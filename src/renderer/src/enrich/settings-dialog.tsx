@@ -4,6 +4,7 @@
 import type { EnrichmentInfo } from '@shared/enrichment';
 import { type FormEvent, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
 
 interface Props {
@@ -73,11 +74,7 @@ export function EnrichmentSettingsDialog({ enrichment, onClose, onSaved }: Props
             <span>credits in all</span>
           </label>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="modal-footer">
           <button type="button" onClick={onClose}>
             Cancel
