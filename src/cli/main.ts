@@ -10,6 +10,7 @@ import { AppError, serializeError } from '@shared/errors';
 import type { ColumnInfo, JobInfo, JobProgress, TableInfo } from '@shared/model';
 import { type App, createApp } from '../main/app/create-app';
 import { defaultUserDataDir } from '../main/app/paths';
+import { verifyPhone } from '../main/catalogue/phone-verify';
 import { configureLogging } from '../main/logger';
 import { columnsCommand, runCommand, UsageError } from './enrich-commands';
 import { progressLine } from './progress';
@@ -27,6 +28,8 @@ const USAGE = `Usage:
   rowsmith columns list --workbook FILE --table NAME
   rowsmith run --workbook FILE --table NAME --column COLUMN [--scope all|empty|failed] [--max-credits N]
         Prints the quote first; Ctrl+C stops the run at once.
+  rowsmith verify-phone NUMBER [--country CC]
+        Prints the verdict as JSON: status (valid|invalid|unknown), reason, canCall, canText, type, e164.
 
 A missing workbook is created. Exit code 0 on success, 1 on failure, 2 on bad usage.`;
 
@@ -63,8 +66,17 @@ export async function main(argv: string[]): Promise<number> {
         column: { type: 'string' },
         scope: { type: 'string' },
         'max-credits': { type: 'string' },
+        country: { type: 'string' },
       },
     });
+    if (command === 'verify-phone') {
+      const number = positionals[0];
+      if (!number) throw new UsageError('verify-phone needs the number to check.');
+      process.stdout.write(
+        `${JSON.stringify(verifyPhone(number, values.country as string | undefined), null, 2)}\n`,
+      );
+      return 0;
+    }
     if (!values.workbook) throw new UsageError('--workbook FILE is required.');
     app = await createApp({
       // Uploads and temporary files go to a scratch folder; credits (a run spends them)

@@ -5,6 +5,7 @@
 import type { ActionInfo } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
 import type { CellValue } from '@shared/model';
+import { phoneVerify } from '../catalogue/phone-verify';
 import { type HttpRequestConfig, httpRequestConfigSchema, runHttpRequest } from './http-request-action';
 import { renderTemplate, templateColumns } from './template';
 
@@ -94,7 +95,9 @@ const httpRequest: ActionDefinition = {
   },
 };
 
-const ACTIONS = new Map<string, ActionDefinition>([[httpRequest.info.id, httpRequest]]);
+const ACTIONS = new Map<string, ActionDefinition>(
+  [httpRequest, phoneVerify].map((action) => [action.info.id, action]),
+);
 
 export function actionDefinition(id: string): ActionDefinition {
   const action = ACTIONS.get(id);
