@@ -1,6 +1,7 @@
 // Enrichment columns in the real UI: add an HTTP request column through the dialog, read
 // its quote, run it and watch the cells fill, open a failed cell's audit, then start a
 // slow run and stop it from the runs panel — after which the provider hears nothing more.
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpFake, startHttpFake } from '../fakes/http-fake';
@@ -30,6 +31,9 @@ describe('enrichment columns', () => {
       const file = join(dirname(workbook), 'companies.csv');
       writeCompaniesCsv(file, DATA);
       cli(workbook, ['import', file, '--table', 'Leads']);
+      const people = join(dirname(workbook), 'people.csv');
+      writeFileSync(people, 'Name,Phone\nAna,+44 7400 123456\nBen,+49 30 901820\nCy,12\n');
+      cli(workbook, ['import', people, '--table', 'People']);
     });
   });
   afterAll(async () => {
@@ -143,5 +147,34 @@ describe('enrichment columns', () => {
     expect(await header(page, 'Slow size').locator('[data-run-status]').getAttribute('data-run-status')).toBe(
       'stopped',
     );
+  });
+
+  it('adds a catalogue action with mapped inputs and picked outputs: Verify phone', async () => {
+    const { page } = app;
+    await openTable(page, 'People');
+    await expectRowCount(page, 3);
+    await page.getByTestId('toolbar-add-column').click();
+    await page.getByTestId('add-column-enrichment').click();
+    await page.getByTestId('add-column-name').fill('Phone check');
+    await page.getByTestId('add-column-action').selectOption('phone.verify');
+    await page.getByTestId('add-column-input-phone').selectOption({ label: 'Phone' });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'add-phone-verify.png') });
+    await page.getByTestId('add-column-submit').click();
+    const dialog = page.getByTestId('run-dialog');
+    await expect
+      .poll(() => dialog.getByTestId('run-quote-main').textContent())
+      .toBe('3 rows to run · at most 3 credits');
+    await dialog.getByTestId('run-confirm').click();
+    await page
+      .locator('.ag-body-horizontal-scroll-viewport')
+      .evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    const status = await columnId(page, 'Phone status');
+    await expect
+      .poll(async () => [
+        await cell(page, 0, status).textContent(),
+        await cell(page, 1, status).textContent(),
+        await cell(page, 2, status).textContent(),
+      ])
+      .toEqual(['valid', 'valid', 'invalid']);
   });
 });
