@@ -46,7 +46,10 @@ export class CreditSync {
     private readonly credits: ServerCredits,
     private readonly opts: SyncOptions = {},
   ) {
-    credits.kick = () => this.soon(0);
+    // New charges go out at once, unless the server is out of reach: then the backoff stands.
+    credits.kick = () => {
+      if (this.failures === 0) this.soon(0);
+    };
   }
 
   start(): void {
@@ -65,7 +68,12 @@ export class CreditSync {
    * outbox is empty or the server is out of reach. Drains never overlap.
    */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.drain()).catch((error) => log.error('credit sync failed', error));
+    this.chain = this.chain
+      .then(() => this.drain())
+      .catch((error) => {
+        log.error('credit sync failed', error);
+        this.soon(REFRESH_MS);
+      });
     return this.chain;
   }
 
