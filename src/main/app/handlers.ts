@@ -53,8 +53,7 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'rows/count': async ({ view }) => ({ rowCount: await s.rows.count(view) }),
     'rows/update-cell': async ({ tableId, rowId, columnId, value }) => {
       const row = await s.rows.updateCell(tableId, rowId, columnId, value);
-      const column = await s.tables.column(columnId);
-      void s.engine.autoRun(tableId, [rowId], column.name);
+      void s.engine.autoRun(tableId, [rowId], columnId);
       return { row };
     },
     'rows/insert': async ({ tableId, values }) => {

@@ -7,6 +7,7 @@
 import { LICENSING_LIMITS, type SyncEvent } from '@shared/licensing';
 import { createLogger } from '../logger';
 import type { Workbook } from '../workbook/database';
+import { getSetting, setSetting } from '../workbook/settings';
 import { LicensingError } from './licensing-api';
 import type { ServerCredits } from './server-credits';
 
@@ -205,18 +206,11 @@ export class CreditSync {
     const allowance = balance.allowance + balance.granted;
     const wanted = (this.opts.leaseCredits ?? defaultLeaseCredits)(allowance, balance.remaining);
     if (wanted <= 0 || balance.remaining <= 0) return;
-    const n = Number(
-      this.workbook.conn.prepare("SELECT value FROM settings WHERE key = 'licensing.leases'").pluck().get() ??
-        0,
-    );
+    const n = Number(getSetting(this.workbook.conn, 'licensing.leases') ?? 0);
     const key = `${this.credits.identity.deviceId}:lease:${n + 1}`;
     const answer = await this.credits.api.lease(key, Math.min(wanted, balance.remaining));
     this.credits.storeLease({ lease: answer.lease, signature: answer.signature });
-    this.workbook.conn
-      .prepare(
-        "INSERT INTO settings (key, value) VALUES ('licensing.leases', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      )
-      .run(String(n + 1));
+    setSetting(this.workbook.conn, 'licensing.leases', String(n + 1));
   }
 
   private serverHoldId(holdId: number): string {

@@ -13,6 +13,7 @@ import { AppError } from '@shared/errors';
 import { createLogger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Workbook } from '../workbook/database';
+import { getJsonSetting, getSetting, setJsonSetting, setSetting } from '../workbook/settings';
 import type { CreditClient, HoldGrant } from './credit-client';
 import { CreditSync, type SyncOptions } from './credit-sync';
 import { LicensingApi, LicensingError } from './licensing-api';
@@ -72,32 +73,21 @@ async function startEmbedded(userDataDir: string, secrets: SecretStore): Promise
 }
 
 const workbookDeviceId = (workbook: Workbook): string => {
-  const conn = workbook.conn;
-  const existing = conn.prepare("SELECT value FROM settings WHERE key = 'workbook.id'").pluck().get() as
-    | string
-    | undefined;
+  const existing = getSetting(workbook.conn, 'workbook.id');
   if (existing) return existing;
   const id = randomUUID();
-  conn.prepare("INSERT INTO settings (key, value) VALUES ('workbook.id', ?)").run(id);
+  setSetting(workbook.conn, 'workbook.id', id);
   return id;
 };
 
 const tokenName = (serverKey: string, workbookId: string) => `licensing:${serverKey}:${workbookId}`;
 
 function readIdentity(workbook: Workbook): DeviceIdentity | null {
-  const value = workbook.conn
-    .prepare("SELECT value FROM settings WHERE key = 'licensing.identity'")
-    .pluck()
-    .get() as string | undefined;
-  return value ? (JSON.parse(value) as DeviceIdentity) : null;
+  return getJsonSetting<DeviceIdentity>(workbook.conn, 'licensing.identity');
 }
 
 function writeIdentity(workbook: Workbook, identity: DeviceIdentity): void {
-  workbook.conn
-    .prepare(
-      "INSERT INTO settings (key, value) VALUES ('licensing.identity', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )
-    .run(JSON.stringify(identity));
+  setJsonSetting(workbook.conn, 'licensing.identity', identity);
 }
 
 /** Activates this workbook as a device of the organisation behind `licenseKey`. */
@@ -168,7 +158,12 @@ export async function connectCredits(opts: {
   const currentToken = token;
   const client = new ServerCredits(workbook, new LicensingApi(baseUrl, () => currentToken), identity);
   const sync = new CreditSync(workbook, client, opts.sync);
-  await sync.flush(); // first balance, lease and outbox, or offline on the cache
+  // First balance, lease and outbox. The embedded server answers at once; a remote one
+  // out of reach must not hold the app's start-up for a request timeout: after 2 s the
+  // app starts on its cached balance and lease, and the sync goes on behind.
+  const first = sync.flush();
+  if (embedded) await first;
+  else await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   sync.start();
   return {
     client,

@@ -4,6 +4,7 @@
 // never charge a key twice nor let holds and charges exceed the allowance.
 import type { CreditStatus } from '@shared/enrichment';
 import type { Connection, Workbook } from '../workbook/database';
+import { getSetting, setSetting } from '../workbook/settings';
 import type { Charge, CreditClient, HoldGrant } from './credit-client';
 
 export const DEFAULT_LOCAL_ALLOWANCE = 10_000;
@@ -28,18 +29,12 @@ export class LocalLedger implements CreditClient {
   }
 
   allowance(): number {
-    const row = this.workbook.conn
-      .prepare("SELECT value FROM settings WHERE key = 'credits.allowance'")
-      .get() as { value: string } | undefined;
-    return row ? Number(row.value) : DEFAULT_LOCAL_ALLOWANCE;
+    const value = getSetting(this.workbook.conn, 'credits.allowance');
+    return value === null ? DEFAULT_LOCAL_ALLOWANCE : Number(value);
   }
 
   setAllowance(credits: number): void {
-    this.workbook.conn
-      .prepare(
-        "INSERT INTO settings (key, value) VALUES ('credits.allowance', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      )
-      .run(String(credits));
+    setSetting(this.workbook.conn, 'credits.allowance', String(credits));
   }
 
   status(): CreditStatus {

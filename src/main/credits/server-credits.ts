@@ -11,6 +11,7 @@ import type { BalanceResponse, LeasePayload } from '@shared/licensing';
 import { verifyLease } from '../../server/lease-signature';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from '../workbook/database';
+import { getJsonSetting, getSetting, setJsonSetting, setSetting } from '../workbook/settings';
 import type { Charge, CreditClient, HoldGrant } from './credit-client';
 import { type LicensingApi, LicensingError } from './licensing-api';
 
@@ -65,8 +66,8 @@ export class ServerCredits implements CreditClient {
     readonly identity: DeviceIdentity,
     private readonly now: () => number = Date.now,
   ) {
-    this.balanceCache = readJson(workbook.conn, BALANCE_KEY);
-    this.leaseCache = readJson(workbook.conn, LEASE_KEY);
+    this.balanceCache = getJsonSetting(workbook.conn, BALANCE_KEY);
+    this.leaseCache = getJsonSetting(workbook.conn, LEASE_KEY);
   }
 
   onChange(listener: () => void): () => void {
@@ -85,7 +86,7 @@ export class ServerCredits implements CreditClient {
 
   setBalance(balance: BalanceResponse): void {
     this.balanceCache = { balance, fetchedAt: this.now() };
-    writeJson(this.workbook.conn, BALANCE_KEY, this.balanceCache);
+    setJsonSetting(this.workbook.conn, BALANCE_KEY, this.balanceCache);
   }
 
   price(actionId: string): number {
@@ -271,7 +272,7 @@ export class ServerCredits implements CreditClient {
       throw new AppError('forbidden', 'The offline lease is not signed by this licensing server.');
     }
     this.leaseCache = stored;
-    writeJson(this.workbook.conn, LEASE_KEY, stored);
+    setJsonSetting(this.workbook.conn, LEASE_KEY, stored);
   }
 
   /** Credits the lease can still give: its credits minus what was spent or is held on it. */
@@ -362,34 +363,7 @@ export class ServerCredits implements CreditClient {
 }
 
 function nextSeq(conn: Connection): number {
-  const current = conn.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SEQ_KEY) as
-    | string
-    | undefined;
-  const seq = Number(current ?? 0) + 1;
-  conn
-    .prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    )
-    .run(SEQ_KEY, String(seq));
+  const seq = Number(getSetting(conn, SEQ_KEY) ?? 0) + 1;
+  setSetting(conn, SEQ_KEY, String(seq));
   return seq;
-}
-
-function readJson<T>(conn: Connection, key: string): T | null {
-  const value = conn.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
-    | string
-    | undefined;
-  if (!value) return null;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return null;
-  }
-}
-
-function writeJson(conn: Connection, key: string, value: unknown): void {
-  conn
-    .prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    )
-    .run(key, JSON.stringify(value));
 }

@@ -82,23 +82,27 @@ export class EngineService {
   }
 
   /**
-   * New rows (inserted, imported) or rows whose `changedColumn` was edited go through the
-   * table's auto-run columns that read them, within each column's credit cap. Never throws:
-   * a failure is logged and the rows stay as they are.
+   * New rows (inserted, imported) or rows whose column `changedColumnId` was edited go
+   * through the table's auto-run columns that read them, within each column's credit cap.
+   * Never throws: a failure is logged and the rows stay as they are. A table without
+   * auto-run columns costs one small query.
    */
-  autoRun(tableId: number, rowIds: number[], changedColumn?: string): Promise<void> {
+  autoRun(tableId: number, rowIds: number[], changedColumnId?: number): Promise<void> {
     if (rowIds.length === 0 || this.closing) return Promise.resolve();
-    return this.track(this.autoRunNow(tableId, rowIds, changedColumn));
+    const ids = this.enrichments.autoRunIds(tableId);
+    if (ids.length === 0) return Promise.resolve();
+    return this.track(this.autoRunNow(ids, rowIds, changedColumnId));
   }
 
-  private async autoRunNow(tableId: number, rowIds: number[], changedColumn?: string): Promise<void> {
-    for (const id of this.enrichments.autoRunIds(tableId)) {
+  private async autoRunNow(ids: number[], rowIds: number[], changedColumnId?: number): Promise<void> {
+    const changed = changedColumnId === undefined ? undefined : (await this.tables.column(changedColumnId)).name;
+    for (const id of ids) {
       try {
         const enrichment = await this.enrichments.load(id);
-        if (changedColumn !== undefined && !enrichment.reads.has(changedColumn.toLowerCase())) continue;
+        if (changed !== undefined && !enrichment.reads.has(changed.toLowerCase())) continue;
         // An edited input makes the old result stale: run it again (the cache still
         // answers for free if the input comes back to a value already paid for).
-        await this.autoRunRows(enrichment, rowIds, changedColumn !== undefined);
+        await this.autoRunRows(enrichment, rowIds, changed !== undefined);
       } catch (error) {
         log.error(`auto-run of enrichment ${id} failed`, error);
       }

@@ -13,6 +13,7 @@ import {
   httpFieldKey,
   httpOptions,
 } from '../enrich/http-request-form';
+import { type RunRules, RunRulesFields } from '../enrich/run-rules-fields';
 import { TYPE_LABELS } from '../grid/column-menu';
 import { FormError } from './form-error';
 import { Modal } from './modal';
@@ -43,9 +44,7 @@ export function AddColumnDialog({
   const [inputs, setInputs] = useState<Record<string, number>>({});
   const [picked, setPicked] = useState<Record<string, { on: boolean; name: string }>>({});
   const [http, setHttp] = useState<HttpRequestDraft>(emptyHttpDraft);
-  const [condition, setCondition] = useState('');
-  const [autoRun, setAutoRun] = useState(false);
-  const [creditCap, setCreditCap] = useState(100);
+  const [rules, setRules] = useState<RunRules>({ condition: '', autoRun: false, creditCap: 100 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -90,10 +89,10 @@ export function AddColumnDialog({
         actionId: action.id,
         inputs,
         options,
-        condition: condition.trim() || null,
+        condition: rules.condition.trim() || null,
         outputs,
-        autoRun,
-        creditCap: autoRun ? creditCap : null,
+        autoRun: rules.autoRun,
+        creditCap: rules.autoRun ? rules.creditCap : null,
       },
     });
     onAdded();
@@ -254,40 +253,7 @@ export function AddColumnDialog({
                 </fieldset>
               )
             )}
-            <label className="field">
-              <span>Only run if (optional)</span>
-              <input
-                value={condition}
-                onChange={(e) => setCondition(e.target.value)}
-                placeholder='Country == "DE" and Employees > 50'
-                spellCheck={false}
-                data-testid="add-column-condition"
-              />
-            </label>
-            <div className="form-row">
-              <label className="field checkbox">
-                <input
-                  type="checkbox"
-                  checked={autoRun}
-                  onChange={(e) => setAutoRun(e.target.checked)}
-                  data-testid="add-column-autorun"
-                />
-                <span>Run by itself on new and changed rows</span>
-              </label>
-              {autoRun && (
-                <label className="field inline">
-                  <span>spending at most</span>
-                  <input
-                    type="number"
-                    min={1}
-                    value={creditCap}
-                    onChange={(e) => setCreditCap(Math.max(1, Math.round(Number(e.target.value))))}
-                    data-testid="add-column-cap"
-                  />
-                  <span>credits in all</span>
-                </label>
-              )}
-            </div>
+            <RunRulesFields rules={rules} onChange={setRules} testIdPrefix="add-column" />
           </>
         )}
         <FormError message={error} />

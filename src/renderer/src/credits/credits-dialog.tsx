@@ -10,14 +10,13 @@ import { formatCount, plural } from '../format';
 import { runStore, useCredits } from '../state/runs';
 import { useToast } from '../state/toasts';
 
-const GROUPS: { title: string; test: (id: string) => boolean }[] = [
-  { title: 'Companies', test: (id) => id.startsWith('company.') },
-  {
-    title: 'Contacts',
-    test: (id) => id.startsWith('person.') || id.startsWith('email.') || id.startsWith('phone.'),
-  },
-  { title: 'Any table', test: () => true },
-];
+/** Which part of the price list an action belongs in, by its id. */
+function groupOf(actionId: string): 'Companies' | 'Contacts' | 'Any table' {
+  if (actionId.startsWith('company.')) return 'Companies';
+  if (/^(person|email|phone)\./.test(actionId)) return 'Contacts';
+  return 'Any table';
+}
+const GROUP_ORDER = ['Companies', 'Contacts', 'Any table'] as const;
 
 export const renewalDate = (credits: CreditStatus): string =>
   new Date(credits.periodEnd).toLocaleDateString(undefined, { month: 'long', day: 'numeric' });
@@ -30,9 +29,9 @@ export function CreditsDialog({ onClose, onRequest }: { onClose(): void; onReque
       .then(setActions)
       .catch(() => {});
   }, []);
-  const grouped = GROUPS.map((g, i) => ({
-    title: g.title,
-    actions: actions.filter((a) => g.test(a.id) && !GROUPS.slice(0, i).some((earlier) => earlier.test(a.id))),
+  const grouped = GROUP_ORDER.map((title) => ({
+    title,
+    actions: actions.filter((a) => groupOf(a.id) === title),
   })).filter((g) => g.actions.length > 0);
 
   return (

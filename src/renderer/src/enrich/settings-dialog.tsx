@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { call, errorMessage } from '../api';
 import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
+import { type RunRules, RunRulesFields } from './run-rules-fields';
 
 interface Props {
   enrichment: EnrichmentInfo;
@@ -15,9 +16,11 @@ interface Props {
 
 export function EnrichmentSettingsDialog({ enrichment, onClose, onSaved }: Props) {
   const [name, setName] = useState(enrichment.name);
-  const [condition, setCondition] = useState(enrichment.config.condition ?? '');
-  const [autoRun, setAutoRun] = useState(enrichment.config.autoRun);
-  const [creditCap, setCreditCap] = useState(enrichment.config.creditCap ?? 100);
+  const [rules, setRules] = useState<RunRules>({
+    condition: enrichment.config.condition ?? '',
+    autoRun: enrichment.config.autoRun,
+    creditCap: enrichment.config.creditCap ?? 100,
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -29,9 +32,9 @@ export function EnrichmentSettingsDialog({ enrichment, onClose, onSaved }: Props
       await call('enrichments/update', {
         enrichmentId: enrichment.id,
         name: name.trim(),
-        condition: condition.trim() || null,
-        autoRun,
-        creditCap: autoRun ? creditCap : null,
+        condition: rules.condition.trim() || null,
+        autoRun: rules.autoRun,
+        creditCap: rules.autoRun ? rules.creditCap : null,
       });
       onSaved();
       onClose();
@@ -49,31 +52,7 @@ export function EnrichmentSettingsDialog({ enrichment, onClose, onSaved }: Props
           <span>Name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} />
         </label>
-        <label className="field">
-          <span>Only run if (optional)</span>
-          <input
-            value={condition}
-            onChange={(e) => setCondition(e.target.value)}
-            spellCheck={false}
-            data-testid="settings-condition"
-          />
-        </label>
-        <label className="field checkbox">
-          <input type="checkbox" checked={autoRun} onChange={(e) => setAutoRun(e.target.checked)} />
-          <span>Run by itself on new and changed rows</span>
-        </label>
-        {autoRun && (
-          <label className="field inline">
-            <span>spending at most</span>
-            <input
-              type="number"
-              min={1}
-              value={creditCap}
-              onChange={(e) => setCreditCap(Math.max(1, Math.round(Number(e.target.value))))}
-            />
-            <span>credits in all</span>
-          </label>
-        )}
+        <RunRulesFields rules={rules} onChange={setRules} testIdPrefix="settings" />
         <FormError message={error} />
         <div className="modal-footer">
           <button type="button" onClick={onClose}>
