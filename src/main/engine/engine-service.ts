@@ -95,7 +95,8 @@ export class EngineService {
   }
 
   private async autoRunNow(ids: number[], rowIds: number[], changedColumnId?: number): Promise<void> {
-    const changed = changedColumnId === undefined ? undefined : (await this.tables.column(changedColumnId)).name;
+    const changed =
+      changedColumnId === undefined ? undefined : (await this.tables.column(changedColumnId)).name;
     for (const id of ids) {
       try {
         const enrichment = await this.enrichments.load(id);
