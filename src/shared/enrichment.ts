@@ -23,6 +23,10 @@ export interface ActionInfo {
   price: number;
   /** How long a result may be reused instead of paying again. */
   cacheTtlSeconds: number;
+  /** The table kinds the action is meant for (the Add column menu groups by them); absent: any table. */
+  tables?: ('companies' | 'contacts')[];
+  /** Ids of the providers the action can ask, in their default order (waterfalls: the whole list). */
+  providers?: string[];
 }
 
 export const enrichmentOutputSchema = z.object({

@@ -4,6 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type ProviderEnvironment,
+  ProviderSettings,
+  providerEnvironmentFromEnv,
+} from '../catalogue/providers';
+import {
   type ConnectedCredits,
   connectCredits,
   type LicensingMode,
@@ -54,6 +59,8 @@ export interface AppOptions {
   licensing?: 'server' | 'local-ledger' | LicensingMode;
   /** Encrypts secrets at rest; Electron passes safeStorage, elsewhere a 0600 key file. */
   secrets?: SecretStore;
+  /** Provider base URLs and network options (tests: loopback fakes); default from the environment. */
+  providers?: ProviderEnvironment;
 }
 
 export interface App {
@@ -72,6 +79,8 @@ export interface App {
   /** the licensing server connection, when credits come from one */
   licensing: { current: ConnectedCredits | null };
   secrets: SecretStore;
+  /** providers' API keys, base URLs and waterfall orders */
+  providers: ProviderSettings;
   events: EventBus;
   files: FileRegistry;
   handlers: HandlerMap;
@@ -100,8 +109,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const exports = new ExportService(workbook, tables);
   const jobs = new JobManager(events);
   const files = new FileRegistry();
-  const enrichments = new EnrichmentsService(workbook, tables);
   const secrets = opts.secrets ?? SecretStore.inFolder(opts.userDataDir);
+  const providers = new ProviderSettings(secrets, workbook, opts.providers ?? providerEnvironmentFromEnv());
+  const enrichments = new EnrichmentsService(workbook, tables, providers);
   const localLedger = new LocalLedger(workbook);
   const licensing: { current: ConnectedCredits | null } = { current: null };
   const credits = new SwitchableCredits(localLedger);
@@ -128,6 +138,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     localLedger,
     licensing,
     secrets,
+    providers,
     events,
     files,
     dirs,

@@ -1,17 +1,44 @@
 // The catalogue as the engine sees it: each action says what it needs from a row, which
 // provider it calls (for rate limits), how to key its cache, and how to run once. The
-// seed catalogue of provider actions is its own issue; the generic HTTP request action
-// is here because users rely on it for any API without a built-in integration.
+// provider actions live in ../catalogue; the generic HTTP request action is here
+// because users rely on it for any API without a built-in integration.
 import type { ActionInfo } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
-import type { CellValue } from '@shared/model';
-import { phoneVerify } from '../catalogue/phone-verify';
+import type { CellValue, ColumnType } from '@shared/model';
+import { CATALOGUE } from '../catalogue';
+import type { ProviderAccess } from '../catalogue/providers';
 import { type HttpRequestConfig, httpRequestConfigSchema, runHttpRequest } from './http-request-action';
 import { renderTemplate, templateColumns } from './template';
 
 export type ActionOutcome =
-  | { status: 'done'; values: Record<string, unknown>; raw: string }
-  | { status: 'not_found'; raw: string };
+  | {
+      status: 'done';
+      values: Record<string, unknown>;
+      raw: string;
+      /** units charged at the action's price (default 1; e.g. contacts added); at most maxUnits */
+      units?: number;
+      /** the provider that answered, when the action asks several (a waterfall) */
+      provider?: string;
+      /** rows the outcome adds to another table (a company's people as contacts) */
+      linkedRows?: LinkedRows;
+    }
+  | { status: 'not_found'; raw: string; provider?: string };
+
+/**
+ * Rows an outcome adds to another table of the workbook, each linked back to the row that
+ * found them. Rows whose `dedupeColumn` value is already in the target table are not added
+ * again (and not charged: the action counts units from what the writer reports added).
+ */
+export interface LinkedRows {
+  /** the target table's kind, e.g. contacts; the writer finds or creates the table */
+  tableKind: 'contacts' | 'companies' | 'custom';
+  /** the name the target table gets if the writer has to create it */
+  tableName: string;
+  /** column name -> type, created in the target table when missing */
+  columns: Record<string, ColumnType>;
+  dedupeColumn: string;
+  rows: Record<string, CellValue>[];
+}
 
 /** A row as an action sees it: values by column name. */
 export type RowInput = Record<string, CellValue>;
@@ -27,6 +54,8 @@ export interface PreparedAction {
   /** Normalised input: equal keys mean the same question, answered once and cached. */
   cacheKey(row: RowInput): string;
   execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
+  /** The most units one row can be charged (default 1): the quote and the budget reserve this. */
+  maxUnits?: number;
 }
 
 export interface ActionDefinition {
@@ -40,6 +69,8 @@ export interface ActionDefinition {
 
 export interface PrepareContext {
   inputs: Record<string, string>;
+  /** providers' keys, base URLs and waterfall order, read at call time */
+  providers: ProviderAccess;
 }
 
 const httpRequest: ActionDefinition = {
@@ -96,7 +127,7 @@ const httpRequest: ActionDefinition = {
 };
 
 const ACTIONS = new Map<string, ActionDefinition>(
-  [httpRequest, phoneVerify].map((action) => [action.info.id, action]),
+  [httpRequest, ...CATALOGUE].map((action) => [action.info.id, action]),
 );
 
 export function actionDefinition(id: string): ActionDefinition {

@@ -9,6 +9,7 @@ import {
 } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
 import type { ColumnInfo } from '@shared/model';
+import type { ProviderAccess } from '../catalogue/providers';
 import type { Workbook } from '../workbook/database';
 import type { TablesService } from '../workbook/tables-service';
 import { actionDefinition, type PreparedAction } from './actions';
@@ -29,12 +30,13 @@ export class EnrichmentsService {
   constructor(
     private readonly workbook: Workbook,
     private readonly tables: TablesService,
+    private readonly providers: ProviderAccess,
   ) {}
 
   async add(tableId: number, name: string, input: EnrichmentConfigInput): Promise<EnrichmentInfo> {
     const config = parseConfig(input);
     const table = await this.tables.get(tableId);
-    prepareChecked(config, table.columns);
+    prepareChecked(config, table.columns, this.providers);
     const conn = this.workbook.conn;
     const id = Number(
       conn
@@ -72,7 +74,7 @@ export class EnrichmentsService {
       ...(patch.options !== undefined ? { options: patch.options } : {}),
     });
     const columns = await this.tables.columns(current.tableId);
-    prepareChecked(config, columns);
+    prepareChecked(config, columns, this.providers);
     this.workbook.conn
       .prepare('UPDATE enrichments SET name = ?, config = ? WHERE id = ?')
       .run(patch.name ?? current.name, JSON.stringify(config), id);
@@ -117,7 +119,7 @@ export class EnrichmentsService {
   async load(id: number): Promise<LoadedEnrichment> {
     const info = await this.get(id);
     const columns = await this.tables.columns(info.tableId);
-    const { action, condition, reads } = prepareChecked(info.config, columns);
+    const { action, condition, reads } = prepareChecked(info.config, columns, this.providers);
     return { ...info, action, condition, reads };
   }
 
@@ -133,6 +135,7 @@ export class EnrichmentsService {
 function prepareChecked(
   config: EnrichmentConfig,
   columns: ColumnInfo[],
+  providers: ProviderAccess,
 ): { action: PreparedAction; condition: CompiledCondition | null; reads: Set<string> } {
   const definition = actionDefinition(config.actionId);
   const byId = new Map(columns.map((c) => [c.id, c]));
@@ -147,7 +150,7 @@ function prepareChecked(
     if (!column) throw new AppError('invalid_input', `The column for “${input.label}” no longer exists.`);
     inputs[input.key] = column.name;
   }
-  const action = definition.prepare(config.options, { inputs });
+  const action = definition.prepare(config.options, { inputs, providers });
   const condition = config.condition ? compileCondition(config.condition) : null;
   const known = new Set(columns.map((c) => c.name.toLowerCase()));
   const reads = new Set(

@@ -226,7 +226,7 @@ export async function runHttpRequest(
   return outcome(config, prepared, response);
 }
 
-interface Request {
+export interface HttpRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
@@ -235,7 +235,7 @@ interface Request {
   timeoutMs: number | undefined;
 }
 
-interface Response {
+export interface HttpResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
@@ -245,8 +245,17 @@ const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256, sc
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
-function send(request: Request, redirects: number): Promise<Response> {
-  return new Promise<Response>((resolve, reject) => {
+/**
+ * One exchange over the keep-alive agents, redirects followed (up to five, never to a
+ * non-http(s) URL), the body capped at MAX_RESPONSE_BYTES; throws CallError for
+ * timeouts, network failures and cancellation. The catalogue's adapters use it too.
+ */
+export function sendHttp(request: HttpRequest): Promise<HttpResponse> {
+  return send(request, 0);
+}
+
+function send(request: HttpRequest, redirects: number): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
     const { url, signal } = request;
     const secure = url.protocol === 'https:';
     let settled = false;
@@ -254,7 +263,7 @@ function send(request: Request, redirects: number): Promise<Response> {
     let retriedStaleSocket = false;
     let req: http.ClientRequest;
 
-    const finish = (error: unknown, response?: Response) => {
+    const finish = (error: unknown, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
@@ -376,11 +385,11 @@ function readBody(res: IncomingMessage, fail: (error: unknown) => void, done: (t
 }
 
 function redirect(
-  request: Request,
+  request: HttpRequest,
   status: number,
   location: string,
   redirects: number,
-): Request | CallError {
+): HttpRequest | CallError {
   if (redirects >= MAX_REDIRECTS) {
     return new CallError('http', `Too many redirects (more than ${MAX_REDIRECTS}).`, {
       status,
@@ -424,7 +433,7 @@ function redirect(
   return { ...request, method, url, headers, body };
 }
 
-function outcome(config: HttpRequestConfig, prepared: Prepared, response: Response): ActionOutcome {
+function outcome(config: HttpRequestConfig, prepared: Prepared, response: HttpResponse): ActionOutcome {
   const { status, text } = response;
   if (status >= 200 && status < 300) {
     let parsed: unknown;

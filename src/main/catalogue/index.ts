@@ -1,0 +1,28 @@
+// Every action of the catalogue and every provider behind them, in one list each: the
+// engine's registry, the settings screen and `rowsmith actions` all read these.
+import type { ActionDefinition } from '../engine/actions';
+import * as ai from './ai';
+import * as email from './email';
+import * as finder from './finder';
+import * as linkedin from './linkedin';
+import { phoneVerify } from './phone-verify';
+import type { ProviderAdapter } from './providers';
+
+export const CATALOGUE: ActionDefinition[] = [
+  ...linkedin.actions,
+  ...finder.actions,
+  ...email.actions,
+  phoneVerify,
+  ...ai.actions,
+];
+
+export const PROVIDERS: ProviderAdapter[] = [
+  ...linkedin.providers,
+  ...finder.providers,
+  ...email.providers,
+  ...ai.providers,
+];
+
+export function providerById(id: string): ProviderAdapter | undefined {
+  return PROVIDERS.find((p) => p.id === id);
+}
