@@ -25,20 +25,24 @@ export type ActionOutcome =
   | { status: 'not_found'; raw: string; provider?: string };
 
 /**
- * Rows an outcome adds to another table of the workbook, each linked back to the row that
- * found them. Rows whose `dedupeColumn` value is already in the target table are not added
- * again (and not charged: the action counts units from what the writer reports added).
+ * Where an action's linked rows go: the workbook's contacts table (created if the user
+ * deleted it), with these columns added when missing. A row whose `dedupeColumn` value is
+ * already in the table is not added again and not charged; each added row links back to
+ * the row that found it through the table's company link.
  */
-export interface LinkedRows {
-  /** the target table's kind, e.g. contacts; the writer finds or creates the table */
-  tableKind: 'contacts' | 'companies' | 'custom';
-  /** the name the target table gets if the writer has to create it */
+export interface LinkedRowsSpec {
+  tableKind: 'contacts';
+  /** the name the table gets if it has to be created */
   tableName: string;
-  /** column name -> type, created in the target table when missing */
+  /** column name -> type */
   columns: Record<string, ColumnType>;
   dedupeColumn: string;
-  rows: Record<string, CellValue>[];
+  /** the output key that receives the number of rows actually added */
+  countKey?: string;
 }
+
+/** Rows found for one input row: values by column name of the target table. */
+export type LinkedRows = Record<string, CellValue>[];
 
 /** A row as an action sees it: values by column name. */
 export type RowInput = Record<string, CellValue>;
@@ -56,6 +60,11 @@ export interface PreparedAction {
   execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
   /** The most units one row can be charged (default 1): the quote and the budget reserve this. */
   maxUnits?: number;
+  /**
+   * Outcomes add rows to another table: charged one unit per row actually added (after
+   * dedupe), whatever `units` the outcome says.
+   */
+  linkedRows?: LinkedRowsSpec;
 }
 
 export interface ActionDefinition {

@@ -10,8 +10,11 @@ import type { CreditClient, HoldGrant } from '../credits/credit-client';
 import type { EventBus } from '../ipc/event-bus';
 import { createLogger } from '../logger';
 import type { Workbook } from '../workbook/database';
+import { rowsTable, sqlColumn } from '../workbook/schema';
 import type { TablesService } from '../workbook/tables-service';
+import type { LinkedRowsSpec } from './actions';
 import type { EnrichmentsService, LoadedEnrichment } from './enrichments-service';
+import type { LinkedTarget } from './result-writer';
 import { RunExecutor, type RunSettings } from './run-executor';
 import { type Selection, selectRows } from './run-selection';
 import { readRun } from './runs-repository';
@@ -26,6 +29,11 @@ interface ActiveRun {
   enrichmentId: number;
   executor: RunExecutor;
   done: Promise<RunInfo>;
+}
+
+/** The most units one row of this enrichment can be charged (e.g. a maximum of contacts added). */
+function maxUnits(enrichment: LoadedEnrichment): number {
+  return Math.max(1, enrichment.action.maxUnits ?? 1);
 }
 
 export class EngineService {
@@ -61,8 +69,8 @@ export class EngineService {
       rows: selection.rowIds.length,
       skippedByCondition: selection.skippedIds.length,
       alreadyDone: selection.alreadyDone,
-      pricePerRow: price,
-      maxCredits: selection.rowIds.length * price,
+      pricePerRow: price * maxUnits(enrichment),
+      maxCredits: selection.rowIds.length * price * maxUnits(enrichment),
       creditsLeft: this.credits.status().remaining,
     };
   }
@@ -78,7 +86,13 @@ export class EngineService {
       throw new AppError('invalid_input', 'No rows to run: every row in scope already has a result.');
     }
     const price = this.credits.price(enrichment.config.actionId);
-    return this.createRun(enrichment, scope, selection, 'manual', selection.rowIds.length * price);
+    return this.createRun(
+      enrichment,
+      scope,
+      selection,
+      'manual',
+      selection.rowIds.length * price * maxUnits(enrichment),
+    );
   }
 
   /**
@@ -252,7 +266,7 @@ export class EngineService {
           scope,
           selection,
           'resume',
-          selection.rowIds.length * price,
+          selection.rowIds.length * price * maxUnits(enrichment),
         );
         started.push(run.id);
       } catch (error) {
@@ -335,7 +349,14 @@ export class EngineService {
       .get(enrichment.id) as number;
     const capLeft = Math.max(0, (enrichment.config.creditCap ?? 0) - spent);
     const price = this.credits.price(enrichment.config.actionId);
-    await this.createRun(enrichment, scope, selection, 'auto', selection.rowIds.length * price, capLeft);
+    await this.createRun(
+      enrichment,
+      scope,
+      selection,
+      'auto',
+      selection.rowIds.length * price * maxUnits(enrichment),
+      capLeft,
+    );
   }
 
   /** Persists the run and its items, reserves its credits, and starts it. */
@@ -402,6 +423,9 @@ export class EngineService {
     limitedBy: 'credits' | 'cap' | null,
   ): Promise<RunInfo> {
     const columns = await this.tables.columns(enrichment.tableId);
+    const linkedTarget = enrichment.action.linkedRows
+      ? await this.linkedTarget(enrichment.action.linkedRows)
+      : null;
     const executor = new RunExecutor({
       workbook: this.workbook,
       credits: this.credits,
@@ -414,14 +438,17 @@ export class EngineService {
       budget,
       limitedBy,
       settings: this.settings,
+      linkedTarget,
     });
     const done = executor.run().then(
       (run) => {
         this.active.delete(runId);
         // Views sorted or filtered on the results are rebuilt; either way the grid reloads
         // the cells the run left cancelled or out of credits.
-        if (run.done > 0) this.onResultsWritten(run.tableId);
-        else this.events.emit('tables/changed', { tableId: run.tableId, what: 'rows' });
+        if (run.done > 0) {
+          this.onResultsWritten(run.tableId);
+          if (linkedTarget) this.onResultsWritten(linkedTarget.tableId);
+        } else this.events.emit('tables/changed', { tableId: run.tableId, what: 'rows' });
         this.afterRun(enrichment.id);
         return run;
       },
@@ -433,6 +460,32 @@ export class EngineService {
     );
     this.active.set(runId, { enrichmentId: enrichment.id, executor, done });
     return readRun(this.workbook.conn, runId);
+  }
+
+  /**
+   * The table an action's linked rows go to (the first of its kind, created if there is
+   * none), with the columns it needs added and its dedupe column indexed: all before the
+   * run, so the writer's transactions only insert.
+   */
+  private async linkedTarget(spec: LinkedRowsSpec): Promise<LinkedTarget> {
+    const tables = await this.tables.list();
+    let table = tables.find((t) => t.kind === spec.tableKind);
+    if (!table) table = await this.tables.createContacts(spec.tableName);
+    for (const [name, type] of Object.entries(spec.columns)) {
+      if (!table.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()))
+        await this.tables.addColumn(table.id, name, type);
+    }
+    const columns = await this.tables.columns(table.id);
+    const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+    const dedupe = byName.get(spec.dedupeColumn.toLowerCase());
+    if (!dedupe)
+      throw new AppError('internal', `The ${table.name} table has no ${spec.dedupeColumn} column.`);
+    const link = columns.find((c) => c.system === 'company_link') ?? null;
+    const t = rowsTable(table.id);
+    this.workbook.conn.exec(
+      `CREATE INDEX IF NOT EXISTS ${t}_${sqlColumn(dedupe.id)} ON ${t} (${sqlColumn(dedupe.id)})`,
+    );
+    return { tableId: table.id, columns: byName, dedupeColumnId: dedupe.id, linkColumnId: link?.id ?? null };
   }
 
   /** Auto-run rows that waited for the column's run go now. */

@@ -4,12 +4,12 @@
 // so a crash leaves every row either finished and charged once or still to do) and the
 // run's counters. It never charges for anything but a fresh result.
 import type { CellStatus } from '@shared/enrichment';
-import type { ColumnInfo } from '@shared/model';
+import type { CellValue, ColumnInfo } from '@shared/model';
 import type { CreditClient } from '../credits/credit-client';
 import type { Connection } from '../workbook/database';
 import { rowsTable, sqlColumn } from '../workbook/schema';
 import { toStoredLenient } from '../workbook/values';
-import { type ActionOutcome, actionDefinition } from './actions';
+import { type ActionOutcome, actionDefinition, type LinkedRows, type PreparedAction } from './actions';
 import type { LoadedEnrichment } from './enrichments-service';
 
 /** The audit keeps this much of a raw response. */
@@ -24,6 +24,29 @@ export interface RowResult {
   cached: boolean;
   durationMs: number | null;
   cacheKey: string | null;
+  /** units a fresh result is charged at the action's price (linked rows: as many as are added) */
+  units?: number;
+  /** the provider that answered, when the action asked several */
+  provider?: string | null;
+  linkedRows?: LinkedRows | null;
+}
+
+/** The table linked rows go to, resolved before the run. */
+export interface LinkedTarget {
+  tableId: number;
+  /** lower-cased name -> column */
+  columns: Map<string, ColumnInfo>;
+  dedupeColumnId: number;
+  /** the company link column, when the table has one */
+  linkColumnId: number | null;
+}
+
+/** Units an outcome is charged, within what the action may charge a row. */
+export function chargedUnits(outcome: ActionOutcome, action: PreparedAction): number {
+  if (outcome.status !== 'done') return 0;
+  const max = Math.max(1, action.maxUnits ?? 1);
+  const units = action.linkedRows ? (outcome.linkedRows?.length ?? 0) : (outcome.units ?? 1);
+  return Math.max(0, Math.min(max, Math.floor(units)));
 }
 
 export interface WriterOptions {
@@ -34,6 +57,7 @@ export interface WriterOptions {
   /** credits one fresh result costs */
   price: number;
   outputColumns: { key: string; column: ColumnInfo }[];
+  linkedTarget?: LinkedTarget | null;
 }
 
 export class ResultWriter {
@@ -57,19 +81,26 @@ export class ResultWriter {
     this.conn.transaction(() => {
       const charges = [];
       for (const r of batch) {
+        let units = r.status === 'done' && !r.cached ? (r.units ?? 1) : 0;
+        if (r.status === 'done' && r.linkedRows && this.o.linkedTarget) {
+          const added = this.addLinkedRows(r.rowId, r.linkedRows);
+          units = r.cached ? 0 : Math.min(units, added);
+          const countKey = enrichment.action.linkedRows?.countKey;
+          if (countKey && r.values) r.values = { ...r.values, [countKey]: added };
+        }
         if (r.status === 'done' && r.values && s.writeCells) {
           s.writeCells.run(
             ...this.o.outputColumns.map((o) => storedOutput(o.column, r.values?.[o.key])),
             r.rowId,
           );
         }
-        const charged = r.status === 'done' && !r.cached ? price : 0;
+        const charged = units * price;
         s.audit.run(
           enrichment.id,
           r.rowId,
           r.status,
           runId,
-          enrichment.action.providerId,
+          r.provider ?? enrichment.action.providerId,
           charged,
           r.cached ? 1 : 0,
           r.durationMs,
@@ -114,6 +145,41 @@ export class ResultWriter {
     })();
   }
 
+  /** Inserts the rows not yet in the target table, linked to the row that found them; returns how many. */
+  private addLinkedRows(sourceRowId: number, rows: LinkedRows): number {
+    const target = this.o.linkedTarget as LinkedTarget;
+    const t = rowsTable(target.tableId);
+    const exists = this.conn.prepare(
+      `SELECT 1 FROM ${t} WHERE ${sqlColumn(target.dedupeColumnId)} = ? LIMIT 1`,
+    );
+    let added = 0;
+    for (const row of rows) {
+      const names: string[] = [];
+      const params: (string | number | null)[] = [];
+      let dedupeValue: string | number | null = null;
+      for (const [name, value] of Object.entries(row)) {
+        const column = target.columns.get(name.toLowerCase());
+        if (!column || column.system) continue;
+        const stored = storedOutput(column, value);
+        if (column.id === target.dedupeColumnId) dedupeValue = stored;
+        names.push(sqlColumn(column.id));
+        params.push(stored);
+      }
+      if (dedupeValue === null || dedupeValue === '' || exists.get(dedupeValue)) continue;
+      if (target.linkColumnId !== null && target.tableId !== this.o.enrichment.tableId) {
+        names.push(sqlColumn(target.linkColumnId));
+        params.push(sourceRowId);
+      }
+      this.conn
+        .prepare(`INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+        .run(...params);
+      added++;
+    }
+    if (added > 0)
+      this.conn.prepare('UPDATE tables SET data_version = data_version + 1 WHERE id = ?').run(target.tableId);
+    return added;
+  }
+
   private prepare() {
     const table = rowsTable(this.o.enrichment.tableId);
     const outputs = this.o.outputColumns.map((o) => `${sqlColumn(o.column.id)} = ?`);
@@ -143,15 +209,23 @@ export class ResultWriter {
 
 /** What the cache keeps of a result: the outcome, to be answered again for free. */
 export function outcomeOf(r: RowResult): ActionOutcome {
+  const provider = r.provider ?? undefined;
   return r.status === 'done'
-    ? { status: 'done', values: r.values ?? {}, raw: r.raw ?? '' }
-    : { status: 'not_found', raw: r.raw ?? '' };
+    ? {
+        status: 'done',
+        values: r.values ?? {},
+        raw: r.raw ?? '',
+        units: r.units,
+        provider,
+        linkedRows: r.linkedRows ?? undefined,
+      }
+    : { status: 'not_found', raw: r.raw ?? '', provider };
 }
 
 export function resultOf(
   rowId: number,
   outcome: ActionOutcome,
-  extra: { cached: boolean; durationMs: number; cacheKey: string },
+  extra: { cached: boolean; durationMs: number; cacheKey: string; units: number },
 ): RowResult {
   return {
     rowId,
@@ -159,6 +233,8 @@ export function resultOf(
     values: outcome.status === 'done' ? outcome.values : null,
     raw: outcome.raw,
     error: null,
+    provider: outcome.provider ?? null,
+    linkedRows: outcome.status === 'done' ? (outcome.linkedRows ?? null) : null,
     ...extra,
   };
 }

@@ -13,7 +13,14 @@ import type { Connection, Workbook } from '../workbook/database';
 import { rowsTable, sqlColumn } from '../workbook/schema';
 import type { ActionOutcome } from './actions';
 import type { LoadedEnrichment } from './enrichments-service';
-import { outcomeOf, ResultWriter, type RowResult, resultOf } from './result-writer';
+import {
+  chargedUnits,
+  type LinkedTarget,
+  outcomeOf,
+  ResultWriter,
+  type RowResult,
+  resultOf,
+} from './result-writer';
 import { rowByName } from './run-selection';
 import { readRun } from './runs-repository';
 import { CallError, Scheduler } from './scheduler';
@@ -45,6 +52,8 @@ export interface ExecutorDeps {
   /** What cut the budget short, for the message on rows it could not pay for. */
   limitedBy: 'credits' | 'cap' | null;
   settings: RunSettings;
+  /** where the action's linked rows go, when it adds rows to another table */
+  linkedTarget?: LinkedTarget | null;
 }
 
 export class RunExecutor {
@@ -52,6 +61,8 @@ export class RunExecutor {
   private interrupted = false;
   private readonly conn: Connection;
   private readonly price: number;
+  /** what one call reserves: the price of the most units a row can be charged */
+  private readonly callPrice: number;
   private budget: number;
   private reservedCalls = 0;
   private readonly inputColumns: ColumnInfo[];
@@ -74,6 +85,7 @@ export class RunExecutor {
   constructor(private readonly deps: ExecutorDeps) {
     this.conn = deps.workbook.openSecondary();
     this.price = deps.unitPrice;
+    this.callPrice = deps.unitPrice * Math.max(1, deps.enrichment.action.maxUnits ?? 1);
     this.budget = deps.budget;
     const byId = new Map(deps.columns.map((c) => [c.id, c]));
     this.outputColumns = Object.entries(deps.enrichment.columns)
@@ -89,6 +101,7 @@ export class RunExecutor {
       credits: deps.credits,
       price: this.price,
       outputColumns: this.outputColumns,
+      linkedTarget: deps.linkedTarget ?? null,
     });
     this.cacheHadEntries =
       deps.workbook.conn
@@ -187,7 +200,7 @@ export class RunExecutor {
     if (pending) {
       const outcome = await pending;
       if (outcome) {
-        this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey }));
+        this.push(resultOf(rowId, outcome, { cached: true, durationMs: 0, cacheKey, units: 0 }));
         return;
       }
     }
@@ -202,7 +215,7 @@ export class RunExecutor {
     const known = this.knownOutcome(cacheKey);
     if (known) {
       answered(known);
-      this.push(resultOf(rowId, known, { cached: true, durationMs: 0, cacheKey }));
+      this.push(resultOf(rowId, known, { cached: true, durationMs: 0, cacheKey, units: 0 }));
       return;
     }
     // A cached answer costs nothing; a call needs its price reserved from the budget.
@@ -221,17 +234,19 @@ export class RunExecutor {
     try {
       const outcome = await scheduler.run(action.providerId, (signal) => action.execute(input, signal));
       answered(outcome);
-      this.settle(outcome.status === 'done');
+      const units = chargedUnits(outcome, action);
+      this.settle(units);
       this.push(
         resultOf(rowId, outcome, {
           cached: false,
           durationMs: Math.round(performance.now() - started),
           cacheKey,
+          units,
         }),
       );
     } catch (error) {
       answered(null);
-      this.settle(false);
+      this.settle(0);
       if (this.signal.aborted || (error instanceof CallError && error.kind === 'cancelled')) return; // finish() marks it cancelled
       this.failed(rowId, 'error', error instanceof Error ? error.message : String(error), {
         raw: error instanceof CallError ? (error.body ?? null) : null,
@@ -283,19 +298,23 @@ export class RunExecutor {
    * frees must not be marked out of credits while credits are left.
    */
   private async reserve(): Promise<boolean> {
-    while (this.budget < this.price) {
+    while (this.budget < this.callPrice) {
       if (this.reservedCalls === 0 || this.signal.aborted) return false;
       await new Promise<void>((resolve) => this.budgetWaiters.push(resolve));
     }
-    this.budget -= this.price;
+    this.budget -= this.callPrice;
     this.reservedCalls++;
     return true;
   }
 
-  /** A call ended: its price is spent (a result) or given back (anything else). */
-  private settle(spent: boolean): void {
+  /**
+   * A call ended: the units its outcome is charged are spent, the rest of what it reserved
+   * goes back (all of it for anything but a result). Linked rows a dedupe drops later are
+   * spent here but not charged: the budget errs on the side of spending less.
+   */
+  private settle(units: number): void {
     this.reservedCalls--;
-    if (!spent) this.budget += this.price;
+    this.budget += this.callPrice - Math.min(this.callPrice, units * this.price);
     const waiters = this.budgetWaiters;
     this.budgetWaiters = [];
     for (const wake of waiters) wake();

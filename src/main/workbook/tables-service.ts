@@ -123,6 +123,12 @@ export class TablesService {
     return this.createTableWith(name, 'custom', [{ name: 'Name', type: 'text' }]);
   }
 
+  /** A Contacts table linked to the first Companies table, as a new workbook has. */
+  async createContacts(name: string): Promise<TableInfo> {
+    const companies = (await this.list()).find((t) => t.kind === 'companies');
+    return this.createTableWith(name, 'contacts', CONTACT_COLUMNS, companies?.id);
+  }
+
   /** A table with no columns yet: an import adds the file's columns to it. */
   async createEmpty(name: string): Promise<TableInfo> {
     return this.createTableWith(name, 'custom', []);
