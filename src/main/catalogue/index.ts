@@ -5,7 +5,7 @@ import * as ai from './ai';
 import * as email from './email';
 import * as finder from './finder';
 import * as linkedin from './linkedin';
-import { phoneVerify } from './phone-verify';
+import { phoneVerify, twilioLookup } from './phone-verify';
 import type { ProviderAdapter } from './providers';
 
 export const CATALOGUE: ActionDefinition[] = [
@@ -20,6 +20,7 @@ export const PROVIDERS: ProviderAdapter[] = [
   ...linkedin.providers,
   ...finder.providers,
   ...email.providers,
+  twilioLookup,
   ...ai.providers,
 ];
 

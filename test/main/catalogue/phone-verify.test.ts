@@ -4,6 +4,7 @@ import { columnKey } from '@shared/model';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { verifyPhone } from '../../../src/main/catalogue/phone-verify';
+import { type FakeRequest, type HttpFake, startHttpFake } from '../../fakes/http-fake';
 import { startTestApp, type TestApp } from '../../helpers/app';
 
 describe('verifyPhone', () => {
@@ -107,5 +108,143 @@ describe('rowsmith verify-phone', () => {
     } finally {
       vi.restoreAllMocks();
     }
+  });
+});
+
+describe('Verify phone with Twilio Lookup', () => {
+  let t: TestApp;
+  let twilio: HttpFake;
+  afterEach(async () => {
+    await t.close();
+    await twilio.close();
+  });
+
+  // Shapes from https://www.twilio.com/docs/lookup/v2-api/line-type-intelligence
+  const answer = (phone: string, type: string | null, extra: Record<string, unknown> = {}) => ({
+    calling_country_code: '1',
+    country_code: 'US',
+    phone_number: phone,
+    national_format: '(415) 555-2671',
+    valid: true,
+    validation_errors: [],
+    caller_name: null,
+    line_type_intelligence: {
+      carrier_name: 'Verizon Wireless',
+      error_code: null,
+      mobile_country_code: '311',
+      mobile_network_code: '480',
+      type,
+      ...extra,
+    },
+    url: `https://lookups.twilio.com/v2/PhoneNumbers/${phone}`,
+  });
+
+  async function run(phones: string[]) {
+    const table = await t.call('tables/create', { name: 'People' });
+    const phone = await t.call('columns/add', { tableId: table.id, name: 'Phone', type: 'phone' });
+    for (const p of phones)
+      await t.call('rows/insert', { tableId: table.id, values: { [columnKey(phone.id)]: p } });
+    const enrichment = await t.call('enrichments/add', {
+      tableId: table.id,
+      name: 'Phone check',
+      config: {
+        actionId: 'phone.verify',
+        inputs: { phone: phone.id },
+        options: { defaultCountry: 'US' },
+        outputs: [
+          { key: 'status', name: 'Phone status', type: 'text' },
+          { key: 'canText', name: 'Can text', type: 'boolean' },
+          { key: 'type', name: 'Line type', type: 'text' },
+          { key: 'carrier', name: 'Carrier', type: 'text' },
+          { key: 'reason', name: 'Why', type: 'text' },
+        ],
+      },
+    });
+    const started = await t.call('runs/start', {
+      enrichmentId: enrichment.id,
+      scope: { target: { kind: 'all' } },
+    });
+    const result = await t.app.engine.wait(started.id);
+    const { rows } = await t.call('rows/block', { view: { tableId: table.id }, start: 0, end: 10 });
+    const col = (key: string) => columnKey(enrichment.columns[key] as number);
+    return {
+      run: result,
+      enrichment,
+      rows: rows.map((r) => ({
+        id: r.id,
+        status: r.cells[col('status')],
+        canText: r.cells[col('canText')],
+        type: r.cells[col('type')],
+        carrier: r.cells[col('carrier')],
+        reason: r.cells[col('reason')],
+      })),
+    };
+  }
+
+  it('asks Twilio for the line type of valid numbers only, with the key as Basic auth', async () => {
+    const seenRequests: FakeRequest[] = [];
+    twilio = await startHttpFake({
+      handler: (req) => {
+        seenRequests.push(req);
+        const phone = decodeURIComponent(req.url.split('?')[0]?.split('/').pop() ?? '');
+        const type = phone === '+14155552671' ? 'mobile' : phone === '+12125550123' ? 'landline' : null;
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(answer(phone, type, type ? {} : { error_code: 60600 })),
+        };
+      },
+    });
+    t = await startTestApp({ providers: { baseUrls: { 'twilio-lookup': twilio.url } } });
+    t.app.providers.setKey('twilio-lookup', 'AC123:secret-token');
+    const { run: result, rows } = await run(['(415) 555-2671', '212 555 0123', '415 555 0000', 'nope']);
+    expect(result).toMatchObject({ status: 'done', done: 4, credits: 4 });
+    expect(rows[0]).toMatchObject({
+      status: 'valid',
+      canText: true,
+      type: 'mobile',
+      carrier: 'Verizon Wireless',
+    });
+    expect(rows[1]).toMatchObject({ status: 'valid', canText: false, type: 'landline' });
+    // out of coverage (60600): the numbering plan's verdict stands, and says why
+    expect(rows[2]).toMatchObject({ status: 'valid', canText: null, type: 'fixed line or mobile' });
+    expect(String(rows[2]?.reason)).toMatch(/60600/);
+    expect(rows[3]).toMatchObject({ status: 'invalid' });
+    // the invalid number never left the computer
+    expect(twilio.requests).toBe(3);
+    const seen = seenRequests[0];
+    expect(seen?.url).toContain('Fields=line_type_intelligence');
+    expect(seen?.headers.authorization).toBe(`Basic ${Buffer.from('AC123:secret-token').toString('base64')}`);
+  });
+
+  it('makes a refused key an error cell that names the fix, and charges nothing for it', async () => {
+    twilio = await startHttpFake({
+      handler: () => ({
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          code: 20003,
+          message: 'Authenticate',
+          more_info: 'https://www.twilio.com/docs/errors/20003',
+          status: 401,
+        }),
+      }),
+    });
+    t = await startTestApp({ providers: { baseUrls: { 'twilio-lookup': twilio.url } } });
+    t.app.providers.setKey('twilio-lookup', 'AC123:wrong');
+    const { run: result, rows, enrichment } = await run(['(415) 555-2671']);
+    expect(result).toMatchObject({ errors: 1, credits: 0 });
+    expect(rows[0]?.status).toBeNull();
+    const audit = await t.call('cells/audit', { enrichmentId: enrichment.id, rowId: rows[0]?.id as number });
+    expect(audit.error).toMatch(/Twilio Lookup refused the API key \(401\).*Settings/);
+    expect(audit.error).not.toContain('wrong');
+  });
+
+  it('stays on this computer without a key', async () => {
+    twilio = await startHttpFake({ handler: () => ({ status: 500, body: '' }) });
+    t = await startTestApp({ providers: { baseUrls: { 'twilio-lookup': twilio.url } } });
+    const { rows } = await run(['(415) 555-2671']);
+    expect(rows[0]).toMatchObject({ status: 'valid', canText: null });
+    expect(twilio.requests).toBe(0);
   });
 });
