@@ -27,6 +27,15 @@ import {
   type TableInfo,
   viewSchema,
 } from './model';
+import {
+  type ConnectionTest,
+  type ProviderEntry,
+  type ProviderList,
+  providerIdSchema,
+  providerKeySchema,
+  type WaterfallInfo,
+  waterfallIdSchema,
+} from './provider-settings';
 
 const name = z.string().trim().min(1, 'a name is required').max(120);
 const fileId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a file id');
@@ -244,6 +253,27 @@ export const channels = {
   },
   /** Back to the embedded licensing server (the demo organisation). */
   'licensing/use-embedded': { input: empty, output: {} as CreditStatus },
+
+  /** Settings → Providers: every provider with its key status (never the key) and how keys are protected. */
+  'providers/list': { input: empty, output: {} as ProviderList },
+  /** Sets, replaces (a string) or removes (null) a provider's API key; stored encrypted in the main process. */
+  'providers/set-key': {
+    input: z.object({ providerId: providerIdSchema, key: providerKeySchema }),
+    output: {} as ProviderEntry,
+  },
+  /** One cheap authenticated call with the saved key (at most 10 s). */
+  'providers/test': { input: z.object({ providerId: providerIdSchema }), output: {} as ConnectionTest },
+  /** Actions that try several providers in turn, each with its order. */
+  'waterfalls/list': { input: empty, output: [] as WaterfallInfo[] },
+  'waterfalls/get': { input: z.object({ waterfallId: waterfallIdSchema }), output: {} as WaterfallInfo },
+  /** The enabled providers in the order to ask them; null goes back to the default order. */
+  'waterfalls/set-order': {
+    input: z.object({
+      waterfallId: waterfallIdSchema,
+      providerIds: z.array(providerIdSchema).min(1, 'Keep at least one provider on.').max(50).nullable(),
+    }),
+    output: {} as WaterfallInfo,
+  },
 
   'shell/open-external': {
     input: z.object({ url: z.string().url().max(4_096) }),

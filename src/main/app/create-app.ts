@@ -3,6 +3,7 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SettingsCatalogue } from '../catalogue/provider-settings-service';
 import {
   type ProviderEnvironment,
   ProviderSettings,
@@ -61,6 +62,8 @@ export interface AppOptions {
   secrets?: SecretStore;
   /** Provider base URLs and network options (tests: loopback fakes); default from the environment. */
   providers?: ProviderEnvironment;
+  /** The providers and actions Settings → Providers lists; the built-in catalogue by default (tests: a test adapter). */
+  settingsCatalogue?: SettingsCatalogue;
 }
 
 export interface App {

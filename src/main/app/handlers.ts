@@ -13,6 +13,7 @@ import {
   requestCapacity,
   writeLicensingMode,
 } from '../credits/licensing-service';
+import { ProviderSettingsService } from '../catalogue/provider-settings-service';
 import { listActions } from '../engine/actions';
 import { assertSafeExternalUrl } from '../files/safe-url';
 import { previewTableSource } from '../import/source';
@@ -23,6 +24,7 @@ const IMPORTABLE = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
 
 export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
   const { platform } = opts;
+  const providerSettings = new ProviderSettingsService(s.providers, s.secrets, opts.settingsCatalogue);
   return {
     'app/info': async () => ({
       version: opts.version,
@@ -178,6 +180,14 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
       writeLicensingMode(s.dirs.userData, { mode: 'embedded' });
       return switchLicensing(s, { mode: 'embedded' });
     },
+
+    'providers/list': async () => providerSettings.list(),
+    'providers/set-key': async ({ providerId, key }) => providerSettings.setKey(providerId, key),
+    'providers/test': ({ providerId }) => providerSettings.test(providerId),
+    'waterfalls/list': async () => providerSettings.waterfalls(),
+    'waterfalls/get': async ({ waterfallId }) => providerSettings.getWaterfall(waterfallId),
+    'waterfalls/set-order': async ({ waterfallId, providerIds }) =>
+      providerSettings.setOrder(waterfallId, providerIds),
 
     'shell/open-external': async ({ url }) => {
       const safe = assertSafeExternalUrl(url);
