@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ActionInfo } from '@shared/enrichment';
 import { MAX_KEY_LENGTH } from '@shared/provider-settings';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requestJson } from '../../../src/main/catalogue/provider-http';
+import { requestJson, requireKey } from '../../../src/main/catalogue/provider-http';
 import {
   ProviderSettingsService,
   type SettingsCatalogue,
@@ -35,7 +35,11 @@ const keyedAdapter: ProviderAdapter = {
     const { json } = await requestJson<{ account: string }>(
       keyedAdapter,
       call,
-      { path: '/me', headers: { authorization: `Bearer ${call.key}` }, timeoutMs: 60_000 },
+      {
+        path: '/me',
+        headers: { authorization: `Bearer ${requireKey(keyedAdapter, call)}` },
+        timeoutMs: 60_000,
+      },
       signal,
     );
     return `Connected as ${json?.account ?? 'unknown'}.`;
@@ -225,10 +229,10 @@ describe('providers/test', () => {
     expect(JSON.stringify(result)).not.toContain(wrong);
   });
 
-  it('answers without a call when no key is set or the adapter has no test, and refuses unknown ids', async () => {
+  it('says what is missing without a call when no key is set or the adapter has no test; refuses unknown ids', async () => {
     expect(await t.call('providers/test', { providerId: 'test-keyed' })).toEqual({
       ok: false,
-      message: 'No Secret key is set for Test keyed API.',
+      message: 'Test keyed API: no API key. Add one in Settings → Providers, or turn the provider off.',
     });
     expect((await t.call('providers/test', { providerId: 'test-second' })).message).toMatch(
       /has no connection test/,
@@ -247,6 +251,70 @@ describe('providers/test', () => {
     const result = await service.test('test-keyed');
     expect(result).toEqual({ ok: false, message: 'Test keyed API did not answer within 200 ms.' });
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('providers/test with a real adapter of the catalogue', () => {
+  // Twilio Lookup v2 as documented (https://www.twilio.com/docs/lookup/v2-api): a basic
+  // lookup answers the number's formats; a refused SID:TOKEN answers error 20003.
+  const basicLookup = {
+    calling_country_code: '1',
+    country_code: 'US',
+    phone_number: '+14155552671',
+    national_format: '(415) 555-2671',
+    valid: true,
+    validation_errors: [],
+    caller_name: null,
+    sim_swap: null,
+    call_forwarding: null,
+    line_status: null,
+    line_type_intelligence: null,
+    identity_match: null,
+    reassigned_number: null,
+    sms_pumping_risk: null,
+    phone_number_quality_score: null,
+    pre_fill: null,
+    url: 'https://lookups.twilio.com/v2/PhoneNumbers/+14155552671',
+  };
+  const refused = {
+    code: 20003,
+    message: 'Authenticate',
+    more_info: 'https://www.twilio.com/docs/errors/20003',
+    status: 401,
+  };
+
+  it('tests Twilio Lookup credentials with a free basic lookup, as Basic auth', async () => {
+    const twilio = await startHttpFake({
+      handler: (req) =>
+        req.headers.authorization === `Basic ${Buffer.from('AC123:right-token').toString('base64')}`
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(basicLookup),
+            }
+          : { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify(refused) },
+    });
+    const real = await startTestApp({ providers: { baseUrls: { 'twilio-lookup': twilio.url } } });
+    try {
+      const listed = (await real.call('providers/list', {})).providers.find((p) => p.id === 'twilio-lookup');
+      expect(listed).toMatchObject({ needsKey: true, hasKey: false, canTest: true });
+
+      await real.call('providers/set-key', { providerId: 'twilio-lookup', key: 'AC123:right-token' });
+      expect(await real.call('providers/test', { providerId: 'twilio-lookup' })).toEqual({
+        ok: true,
+        message: 'Twilio accepted the credentials.',
+      });
+
+      await real.call('providers/set-key', { providerId: 'twilio-lookup', key: 'AC123:wrong-token' });
+      const result = await real.call('providers/test', { providerId: 'twilio-lookup' });
+      expect(result.ok).toBe(false);
+      expect(result.message).toMatch(/Twilio Lookup refused the API key \(401\): Authenticate/);
+      expect(result.message).not.toContain('wrong-token');
+      expect(twilio.requests).toBe(2);
+    } finally {
+      await real.close();
+      await twilio.close();
+    }
   });
 });
 
