@@ -1,7 +1,7 @@
 // Reads the server's settings from the environment for `npm run server`: PORT, HOST,
 // DATABASE_URL (PostgreSQL) or ROWSMITH_SERVER_DB (SQLite file, by default in the
 // user data folder; ROWSMITH_SQLITE_SYNC), ROWSMITH_ADMIN_TOKEN, ROWSMITH_SIGNING_KEY, rate limits, log
-// level. Fails with a clear message on a bad value instead of guessing.
+// level, where release files for auto-update are kept (ROWSMITH_RELEASES_DIR). Fails with a clear message on a bad value instead of guessing.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LicensingServerOptions, LogLevel } from './server';
@@ -81,6 +81,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
               activateMax: int(env, 'ROWSMITH_ACTIVATE_LIMIT', 30, 1, 10_000_000),
             },
       trustProxy: env.ROWSMITH_TRUST_PROXY === '1',
+      releasesDir: env.ROWSMITH_RELEASES_DIR?.trim() || join(defaultDataDir(env), 'server', 'releases'),
+      maxReleaseFileBytes: int(env, 'ROWSMITH_RELEASE_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     },
   };
 }

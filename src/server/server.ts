@@ -16,6 +16,7 @@ import { registerAdminRoutes } from './routes/admin-routes';
 import { registerDeviceRoutes } from './routes/device-routes';
 import { loadAdminToken, loadSigner } from './secrets';
 import { bearerToken, hashToken } from './tokens';
+import { registerUpdateRoutes } from './updates/update-routes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -41,6 +42,10 @@ export interface LicensingServerOptions {
   bodyLimit?: number;
   /** trust X-Forwarded-For (behind a reverse proxy) */
   trustProxy?: boolean;
+  /** Where auto-update release files are kept; without it the server has no /updates feed. */
+  releasesDir?: string;
+  /** the largest release file an upload may send (default 2 GiB) */
+  maxReleaseFileBytes?: number;
 }
 
 export interface Licensing {
@@ -95,8 +100,8 @@ export async function createServer(opts: LicensingServerOptions): Promise<Licens
     installJsonParser(app);
     installErrorHandling(app);
     app.addHook('onSend', async (_request, reply) => {
-      // Tokens and balances are private and change constantly.
-      reply.header('cache-control', 'no-store');
+      // Tokens and balances are private and change constantly (release files say otherwise).
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     });
 
     const limits = opts.rateLimit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rateLimit };
@@ -115,6 +120,12 @@ export async function createServer(opts: LicensingServerOptions): Promise<Licens
     }
     registerDeviceRoutes(app, ctx, { activateMax: limits?.activateMax, windowMs: limits?.timeWindowMs });
     registerAdminRoutes(app, ctx, admin.hash);
+    if (opts.releasesDir) {
+      registerUpdateRoutes(app, ctx, admin.hash, {
+        releasesDir: opts.releasesDir,
+        maxFileBytes: opts.maxReleaseFileBytes,
+      });
+    }
     await app.ready();
     return app as unknown as LicensingServer;
   } catch (error) {

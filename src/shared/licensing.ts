@@ -33,6 +33,7 @@ export const LICENSING_ERROR_CODES = [
   'not_found', // 404: no such route, or no such resource in the caller's organisation
   'hold_closed', // 409: capture on a released or expired hold
   'hold_exceeded', // 409: capture of more than the hold still has
+  'release_conflict', // 409: a published release's files cannot change; a version is published once
   'idempotency_conflict', // 422: the key was already used with another body
   'payload_too_large', // 413
   'unsupported_media_type', // 415: a body that is not application/json

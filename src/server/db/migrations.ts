@@ -223,6 +223,38 @@ function migrationList(dialect: DialectName): [string, Migration][] {
         },
       },
     ],
+    [
+      '0002_releases',
+      {
+        // Auto-update releases (src/server/updates): metadata here, the files on disk.
+        async up(db: Kysely<unknown>) {
+          await db.schema
+            .createTable('releases')
+            .addColumn('version', 'text', (c) => c.primaryKey())
+            .addColumn('status', 'text', (c) => c.notNull())
+            .addColumn('channel', 'text')
+            .addColumn('notes', 'text')
+            .addColumn('rollout_percent', 'integer', (c) => c.notNull().defaultTo(100))
+            .addColumn('created_at', 'bigint', (c) => c.notNull())
+            .addColumn('published_at', 'bigint')
+            .addColumn('updated_at', 'bigint', (c) => c.notNull())
+            .addCheckConstraint('releases_rollout', sql`rollout_percent >= 1 AND rollout_percent <= 100`)
+            .execute();
+          await db.schema
+            .createTable('release_files')
+            .addColumn('version', 'text', (c) => c.notNull().references('releases.version'))
+            .addColumn('name', 'text', (c) => c.notNull())
+            .addColumn('platform', 'text')
+            .addColumn('arch', 'text', (c) => c.notNull())
+            .addColumn('size', 'bigint', (c) => c.notNull())
+            .addColumn('sha512', 'text', (c) => c.notNull())
+            .addColumn('blockmap_size', 'bigint')
+            .addColumn('created_at', 'bigint', (c) => c.notNull())
+            .addPrimaryKeyConstraint('release_files_pk', ['version', 'name'])
+            .execute();
+        },
+      },
+    ],
   ];
 }
 

@@ -163,6 +163,35 @@ export interface ServerSettingsTable {
   value: string;
 }
 
+/** An app release for auto-update (src/server/updates); its files live on disk. */
+export interface ReleasesTable {
+  /** semver, unique across channels */
+  version: string;
+  /** draft: files being uploaded; published: in its channel's feed; pulled: withdrawn */
+  status: 'draft' | 'published' | 'pulled';
+  channel: 'stable' | 'beta' | null;
+  notes: string | null;
+  /** staged rollout, 1–100 (electron-updater's stagingPercentage) */
+  rollout_percent: Generated<number>;
+  created_at: number;
+  published_at: number | null;
+  updated_at: number;
+}
+
+export interface ReleaseFilesTable {
+  version: string;
+  name: string;
+  /** windows | mac | linux; null for a blockmap */
+  platform: 'windows' | 'mac' | 'linux' | null;
+  arch: string;
+  size: number;
+  /** base64, as electron-updater checks it */
+  sha512: string;
+  /** AppImage: the size of the blockmap embedded at its end (differential download) */
+  blockmap_size: number | null;
+  created_at: number;
+}
+
 export interface ServerSchema {
   orgs: OrgsTable;
   org_prices: OrgPricesTable;
@@ -176,4 +205,6 @@ export interface ServerSchema {
   sync_events: SyncEventsTable;
   capacity_requests: CapacityRequestsTable;
   server_settings: ServerSettingsTable;
+  releases: ReleasesTable;
+  release_files: ReleaseFilesTable;
 }
