@@ -12,6 +12,7 @@ import { type App, createApp } from '../main/app/create-app';
 import { defaultUserDataDir } from '../main/app/paths';
 import { verifyPhone } from '../main/catalogue/phone-verify';
 import { configureLogging } from '../main/logger';
+import { printActions } from './actions-command';
 import { columnsCommand, runCommand, UsageError } from './enrich-commands';
 import { progressLine } from './progress';
 
@@ -28,6 +29,10 @@ const USAGE = `Usage:
   rowsmith columns list --workbook FILE --table NAME
   rowsmith run --workbook FILE --table NAME --column COLUMN [--scope all|empty|failed] [--max-credits N]
         Prints the quote first; Ctrl+C stops the run at once.
+  rowsmith actions [--json]
+        Every action a column can run: id, name, price (credits per unit), tables, providers
+        ("(key)": needs an API key). --json: [{id, name, description, price: {credits, unit},
+        tables (null: any table), providers: [{id, name, needsKey}]}].
   rowsmith verify-phone NUMBER [--country CC]
         Prints the verdict as JSON: status (valid|invalid|unknown), reason, canCall, canText, type, e164.
 
@@ -67,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         scope: { type: 'string' },
         'max-credits': { type: 'string' },
         country: { type: 'string' },
+        json: { type: 'boolean' },
       },
     });
     if (command === 'verify-phone') {
@@ -75,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         `${JSON.stringify(verifyPhone(number, values.country as string | undefined), null, 2)}\n`,
       );
+      return 0;
+    }
+    if (command === 'actions') {
+      printActions(process.stdout, Boolean(values.json));
       return 0;
     }
     if (!values.workbook) throw new UsageError('--workbook FILE is required.');
