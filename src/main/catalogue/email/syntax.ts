@@ -193,6 +193,8 @@ function checkDomain(text: string): DomainCheck {
     if (label === '') return { ok: false, reason: 'The domain has two dots in a row.' };
     const bad = [...label].find((ch) => !/[A-Za-z0-9-]/.test(ch));
     if (bad) {
+      if (bad === '(' || bad === ')')
+        return { ok: false, reason: 'It contains a comment in brackets: a mailbox takes none (RFC 5321).' };
       if (bad === '[' || bad === ']')
         return {
           ok: false,
