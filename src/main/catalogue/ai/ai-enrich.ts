@@ -77,7 +77,7 @@ const info: ActionInfo = {
   description:
     'Ask a language model about each row (the prompt can use {{Column}} values); the answer is text, a number, true/false, one of your choices, or JSON following your schema.',
   inputs: [],
-  // The column's real type follows the output type the user picks (OUTPUT_COLUMN_TYPES).
+  // The column's real type follows the output type the user picks (the Add column form sets it).
   outputs: [{ key: 'value', label: 'AI answer', type: 'text' }],
   price: 1,
   // A model's answer to the same prompt does not go stale quickly; re-run to refresh.

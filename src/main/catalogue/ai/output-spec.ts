@@ -9,21 +9,11 @@
 // which the action turns into a free "not found". A JSON output uses the user's own
 // object schema as the root, normalised for strict mode by the openai package.
 import { AppError } from '@shared/errors';
-import type { ColumnType } from '@shared/model';
 import { toStrictJsonSchema } from 'openai/lib/transform';
 import { z } from 'zod';
 
 export const OUTPUT_TYPES = ['text', 'number', 'boolean', 'choice', 'json'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
-
-/** The column type each output type lands in, typed. */
-export const OUTPUT_COLUMN_TYPES: Record<OutputType, ColumnType> = {
-  text: 'text',
-  number: 'number',
-  boolean: 'boolean',
-  choice: 'text',
-  json: 'json',
-};
 
 export interface OutputSpec {
   type: OutputType;

@@ -6,6 +6,7 @@ import type { ActionInfo, EnrichmentInfo } from '@shared/enrichment';
 import { COLUMN_TYPES, type ColumnInfo, type ColumnType } from '@shared/model';
 import { type FormEvent, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { AI_COLUMN_TYPES, type AiDraft, AiForm, aiOptions, emptyAiDraft } from '../enrich/ai-form';
 import {
   emptyHttpDraft,
   type HttpRequestDraft,
@@ -44,6 +45,7 @@ export function AddColumnDialog({
   const [inputs, setInputs] = useState<Record<string, number>>({});
   const [picked, setPicked] = useState<Record<string, { on: boolean; name: string }>>({});
   const [http, setHttp] = useState<HttpRequestDraft>(emptyHttpDraft);
+  const [ai, setAi] = useState<AiDraft>(emptyAiDraft);
   const [rules, setRules] = useState<RunRules>({ condition: '', autoRun: false, creditCap: 100 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -58,6 +60,7 @@ export function AddColumnDialog({
   }, []);
   const action = actions.find((a) => a.id === actionId) ?? null;
   const isHttp = actionId === 'http.request';
+  const isAi = actionId === 'ai.enrich';
 
   const submitPlain = async () => {
     await call('columns/add', { tableId, name: name.trim(), type });
@@ -76,6 +79,9 @@ export function AddColumnDialog({
         name: f.column.trim() || (http.fields.length === 1 ? name.trim() : `${name.trim()} ${i + 1}`),
         type: f.type,
       }));
+    } else if (isAi) {
+      options = aiOptions(ai);
+      outputs = [{ key: 'value', name: name.trim(), type: AI_COLUMN_TYPES[ai.outputType] }];
     } else {
       outputs = action.outputs
         .filter((o) => picked[o.key]?.on ?? true)
@@ -219,6 +225,8 @@ export function AddColumnDialog({
             )}
             {isHttp ? (
               <HttpRequestForm draft={http} onChange={setHttp} />
+            ) : isAi ? (
+              <AiForm draft={ai} onChange={setAi} columns={dataColumns} />
             ) : (
               action &&
               action.outputs.length > 0 && (
