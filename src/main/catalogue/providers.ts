@@ -13,6 +13,7 @@ export type Capability =
   | 'company.search'
   | 'company.employees'
   | 'company.jobs'
+  | 'company.peoplePerCountry'
   | 'person.linkedin'
   | 'person.search'
   | 'person.email'
