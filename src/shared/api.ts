@@ -3,6 +3,7 @@
 // pushed event has a payload type. Preload, web bridge, handlers and CLI all type-check
 // against this file. No I/O here.
 import { z } from 'zod';
+import type { MenuCommand } from './commands';
 import {
   type ActionInfo,
   type CellAudit,
@@ -253,6 +254,12 @@ export const channels = {
   },
   /** Back to the embedded licensing server (the demo organisation). */
   'licensing/use-embedded': { input: empty, output: {} as CreditStatus },
+  /** True until the user has chosen a licensing server or the demo (the first-run screen). */
+  'licensing/first-run': { input: empty, output: {} as { needed: boolean } },
+
+  /** The table the window showed last, so the next start opens it again. */
+  'workspace/state': { input: empty, output: {} as { lastTableId: number | null } },
+  'workspace/open-table': { input: z.object({ tableId: idSchema }), output: {} as { saved: true } },
 
   /** Settings → Providers: every provider with its key status (never the key) and how keys are protected. */
   'providers/list': { input: empty, output: {} as ProviderList },
@@ -300,6 +307,8 @@ export interface ServerEvents {
   'run/finished': RunInfo;
   /** The balance changed on the server, or the server went out of reach or came back. */
   'credits/changed': CreditStatus;
+  /** Electron: the user picked an item of the application menu (or pressed its shortcut). */
+  'menu/command': { command: MenuCommand };
 }
 export type EventName = keyof ServerEvents;
 export const EVENT_NAMES: EventName[] = [
@@ -309,6 +318,7 @@ export const EVENT_NAMES: EventName[] = [
   'run/progress',
   'run/finished',
   'credits/changed',
+  'menu/command',
 ];
 
 /** What the preload (Electron) or the web bridge (browser) exposes as window.rowsmith. */

@@ -5,19 +5,21 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { ExportResult } from '@shared/model';
+import { ProviderSettingsService } from '../catalogue/provider-settings-service';
 import {
   activateRemote,
   connectCredits,
   type LicensingMode,
+  licensingChosen,
   readLicensingMode,
   requestCapacity,
   writeLicensingMode,
 } from '../credits/licensing-service';
-import { ProviderSettingsService } from '../catalogue/provider-settings-service';
 import { listActions } from '../engine/actions';
 import { assertSafeExternalUrl } from '../files/safe-url';
 import { previewTableSource } from '../import/source';
 import type { HandlerImpl } from '../ipc/handler-map';
+import { getJsonSetting, setJsonSetting } from '../workbook/settings';
 import type { AppOptions, Services } from './create-app';
 
 const IMPORTABLE = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
@@ -179,6 +181,18 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'licensing/use-embedded': async () => {
       writeLicensingMode(s.dirs.userData, { mode: 'embedded' });
       return switchLicensing(s, { mode: 'embedded' });
+    },
+    'licensing/first-run': async () => ({ needed: !licensingChosen(s.dirs.userData) }),
+
+    // Kept in the workbook: table ids mean nothing in another workbook.
+    'workspace/state': async () => {
+      const lastTableId = getJsonSetting<number>(s.workbook.conn, 'workspace.lastTableId');
+      const exists = lastTableId !== null && (await s.tables.list()).some((t) => t.id === lastTableId);
+      return { lastTableId: exists ? lastTableId : null };
+    },
+    'workspace/open-table': async ({ tableId }) => {
+      setJsonSetting(s.workbook.conn, 'workspace.lastTableId', tableId);
+      return { saved: true };
     },
 
     'providers/list': async () => providerSettings.list(),

@@ -47,6 +47,11 @@ export function readLicensingMode(userDataDir: string): LicensingMode {
   return { mode: 'embedded' };
 }
 
+/** Whether the user has chosen a server or the demo yet (both write licensing.json). */
+export function licensingChosen(userDataDir: string): boolean {
+  return existsSync(join(userDataDir, 'licensing.json'));
+}
+
 export function writeLicensingMode(userDataDir: string, mode: LicensingMode): void {
   writeFileSync(join(userDataDir, 'licensing.json'), `${JSON.stringify(mode, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,18 +1,18 @@
 // Registers the handler map with ipcMain: one line per channel, the sender frame
 // checked on every call (only our own top frame may call), errors serialised to
 // { name, code, message }. Events go to the window with webContents.send.
-import { CHANNELS, EVENT_NAMES } from '@shared/api';
+import { CHANNELS, EVENT_NAMES, type EventName, type ServerEvents } from '@shared/api';
 import { AppError, serializeError } from '@shared/errors';
 import { type BrowserWindow, type IpcMainInvokeEvent, ipcMain } from 'electron';
-import { isAppUrl } from '../files/safe-url';
 import type { EventBus } from '../ipc/event-bus';
 import type { HandlerMap } from '../ipc/handler-map';
+import { isTrustedSender } from './guards';
 
-export function registerIpc(handlers: HandlerMap, appOrigin: () => string): void {
+export function registerIpc(handlers: HandlerMap, isOwnPage: (url: string) => boolean): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, input: unknown) => {
       try {
-        assertTrustedSender(event, appOrigin());
+        assertTrustedSender(event, isOwnPage);
         return { ok: true, value: await handlers[channel](input) };
       } catch (error) {
         return { ok: false, error: serializeError(error) };
@@ -21,16 +21,22 @@ export function registerIpc(handlers: HandlerMap, appOrigin: () => string): void
   }
 }
 
+export function sendEvent<E extends EventName>(
+  window: BrowserWindow | null,
+  event: E,
+  payload: ServerEvents[E],
+): void {
+  if (window && !window.isDestroyed()) window.webContents.send(`event:${event}`, payload);
+}
+
 export function forwardEvents(events: EventBus, window: BrowserWindow): () => void {
   return events.subscribe((event, payload) => {
-    if (!window.isDestroyed() && EVENT_NAMES.includes(event))
-      window.webContents.send(`event:${event}`, payload);
+    if (EVENT_NAMES.includes(event)) sendEvent(window, event, payload);
   });
 }
 
-function assertTrustedSender(event: IpcMainInvokeEvent, origin: string): void {
-  const frame = event.senderFrame;
-  if (!frame || frame.parent !== null || !isAppUrl(frame.url, origin)) {
+function assertTrustedSender(event: IpcMainInvokeEvent, isOwnPage: (url: string) => boolean): void {
+  if (!isTrustedSender(event.senderFrame, isOwnPage)) {
     throw new AppError('forbidden', 'IPC call from an untrusted frame.');
   }
 }

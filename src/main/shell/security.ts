@@ -1,29 +1,21 @@
-// Hardening for every window and web contents: no navigation away from the app, no
-// new windows, no <webview>, no permission grants, and a strict CSP on our own pages.
-// Links reach the user's browser only through openExternalSafely (http/https only).
-import { app, type Session, session, shell, type WebContents } from 'electron';
-import { assertSafeExternalUrl, isAppUrl } from '../files/safe-url';
+// Hardening for every window and web contents, applied to Electron's real objects: the
+// rules themselves live in guards.ts (tested on Node). Also sets the page's CSP header
+// (the same policy as the web shell's) and is the one way to open a link outside the app.
+import { app, type Session, session, shell } from 'electron';
+import { assertSafeExternalUrl } from '../files/safe-url';
+import { createLogger } from '../logger';
+import { CONTENT_SECURITY_POLICY } from '../web/security';
+import { guardSession, guardWebContents } from './guards';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+const log = createLogger('security');
 
-/** The only way the app opens a URL outside itself. */
+/** The only way the app opens a URL outside itself: http(s) only, never file: or custom schemes. */
 export async function openExternalSafely(url: string): Promise<void> {
   await shell.openExternal(assertSafeExternalUrl(url).toString());
 }
 
 export function hardenSession(target: Session = session.defaultSession): void {
-  target.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  target.setPermissionCheckHandler(() => false);
+  guardSession(target);
   target.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -35,18 +27,12 @@ export function hardenSession(target: Session = session.defaultSession): void {
   });
 }
 
-export function hardenApp(appOrigin: () => string): void {
-  app.on('web-contents-created', (_event, contents: WebContents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, appOrigin())) event.preventDefault();
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (!isAppUrl(url, appOrigin())) event.preventDefault();
-    });
-    contents.setWindowOpenHandler(({ url }) => {
-      void openExternalSafely(url).catch(() => undefined);
-      return { action: 'deny' };
+export function hardenApp(isOwnPage: (url: string) => boolean): void {
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, {
+      isOwnPage,
+      openExternal: openExternalSafely,
+      onRefused: (what, url) => log.warn(`refused ${what}: ${url.slice(0, 200)}`),
     });
   });
 }

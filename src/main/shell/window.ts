@@ -1,14 +1,30 @@
 // The main window: context isolation, sandbox, no Node in the renderer, the bundled
-// preload, and dev-server or built-file loading. Nothing else lives here.
+// preload, dev-server or built-file loading, and its size and place remembered between
+// starts (window-state.ts decides where it may open). Nothing else lives here.
 import { join } from 'node:path';
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, screen } from 'electron';
+import { ownPages } from './guards';
+import {
+  MIN_SIZE,
+  placeWindow,
+  readWindowState,
+  trackWindowState,
+  windowStateFile,
+  writeWindowState,
+} from './window-state';
 
-export function createMainWindow(): BrowserWindow {
+const RENDERER_DIR = join(__dirname, '../renderer');
+
+export function createMainWindow(userDataDir: string): BrowserWindow {
+  const stateFile = windowStateFile(userDataDir);
+  const place = placeWindow(readWindowState(stateFile), screen.getAllDisplays(), screen.getPrimaryDisplay());
   const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    x: place.x,
+    y: place.y,
+    width: place.width,
+    height: place.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'Rowsmith',
     webPreferences: {
@@ -21,14 +37,16 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  trackWindowState(window, (state) => writeWindowState(stateFile, state));
+  window.once('ready-to-show', () => {
+    if (place.maximized) window.maximize();
+    window.show();
+  });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  else void window.loadFile(join(RENDERER_DIR, 'index.html'));
   return window;
 }
 
-export function appOriginOf(): string {
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  return devUrl ? new URL(devUrl).origin : 'file://';
-}
+/** Whether a URL is one of the app's own pages (navigation guards, IPC sender checks). */
+export const isOwnPage = ownPages(process.env.ELECTRON_RENDERER_URL, RENDERER_DIR);

@@ -18,6 +18,7 @@ import { RunDialog, type RunOnly } from './enrich/run-dialog';
 import { RunsPanel } from './enrich/runs-panel';
 import { EnrichmentSettingsDialog } from './enrich/settings-dialog';
 import { ExportDialog } from './export/export-dialog';
+import { FirstRunGate } from './first-run/first-run';
 import { plural } from './format';
 import { ColumnMenu } from './grid/column-menu';
 import { DataGrid, type DataGridHandle, type SavedView } from './grid/data-grid';
@@ -26,8 +27,9 @@ import { type GridSelection, NO_SELECTION, selectionSize, toRowSelection } from 
 import { isTyping } from './grid/use-grid-dom-events';
 import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
+import { focusedColumnId, useMenuCommands } from './shell/use-commands';
 import { JobsProvider } from './state/jobs';
-import { isActive, useCredits, useRuns } from './state/runs';
+import { isActive, stopRun, useCredits, useRuns } from './state/runs';
 import { ToastProvider, useToast } from './state/toasts';
 import { useJobOutcomes } from './state/use-job-outcomes';
 import { useWorkbook } from './state/use-workbook';
@@ -37,7 +39,9 @@ export function App() {
     <ToastProvider>
       <JobsProvider>
         <DialogsProvider>
-          <Workspace />
+          <FirstRunGate>
+            <Workspace />
+          </FirstRunGate>
         </DialogsProvider>
       </JobsProvider>
     </ToastProvider>
@@ -70,7 +74,8 @@ function Workspace() {
   const [columnMenu, setColumnMenu] = useState<{ columnId: number; anchor: MenuAnchor } | null>(null);
   const [runsOpen, setRunsOpen] = useState(false);
   const [enrichments, setEnrichments] = useState<EnrichmentInfo[]>([]);
-  const activeRuns = useRuns().filter(isActive).length;
+  const runs = useRuns();
+  const activeRuns = runs.filter(isActive).length;
   const importBusy = useRef(false);
   const importKey = useRef(0);
   // Each table keeps its sort, filters, search and scroll position while others are open.
@@ -170,19 +175,37 @@ function Workspace() {
     }
   }, [selection, table, rowCount, ask, toast, workbook.reloadTables]);
 
-  // Escape lets go of the selection (including "all in view") when nothing else wants it;
-  // Ctrl/Cmd+F jumps to the search box.
+  // The menu's commands and their shortcuts (Ctrl/Cmd+O, E, F, Enter, period, comma).
+  useMenuCommands({
+    import: () => openImport(null),
+    export: () => table !== null && table.id === activeId && setDialog({ kind: 'export' }),
+    find: () => {
+      const box = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
+      box?.focus();
+      box?.select();
+    },
+    'run-column': () => {
+      if (!table || table.id !== activeId) return;
+      const focused = table.columns.find((c) => c.id === focusedColumnId())?.enrichmentId;
+      const enrichment =
+        enrichments.find((e) => e.id === focused) ?? (enrichments.length === 1 ? enrichments[0] : undefined);
+      if (enrichment) setDialog({ kind: 'run', enrichment, only: 'all' });
+      else if (enrichments.length === 0)
+        toast.info('This table has no enrichment columns yet: add one with + Column.');
+      else toast.info('Click a cell of the column to run, then press the shortcut again.');
+    },
+    'stop-runs': () => {
+      const running = runs.filter((r) => isActive(r) && r.tableId === activeId && r.status === 'running');
+      if (running.length === 0) return toast.info('No column of this table is running.');
+      for (const run of running)
+        void stopRun(run.id).catch((error) => toast.error(error, 'Could not stop the run'));
+    },
+    settings: () => setDialog({ kind: 'credits' }),
+  });
+
+  // Escape lets go of the selection (including "all in view") when nothing else wants it.
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() === 'f' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
-        const box = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
-        if (box && !document.querySelector('dialog[open]')) {
-          e.preventDefault();
-          box.focus();
-          box.select();
-        }
-        return;
-      }
       if (e.key !== 'Escape' || e.defaultPrevented || isTyping(e.target)) return;
       if (document.querySelector('dialog[open], .menu')) return;
       setSelection((s) => (s.kind === 'view' || s.ids.length > 0 ? NO_SELECTION : s));

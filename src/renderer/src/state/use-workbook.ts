@@ -34,14 +34,24 @@ export function useWorkbook(): Workbook {
   const [table, setTable] = useState<TableInfo | null>(null);
   const activeRef = useRef<number | null>(null);
   activeRef.current = activeId;
+  // The first load opens the table the window showed last time (kept by the main process).
+  const restored = useRef(false);
 
   const reloadTables = useCallback(async () => {
     try {
       const list = sortTables(await call('tables/list', {}));
+      const remembered = restored.current
+        ? null
+        : await call('workspace/state', {}).then(
+            (state) => state.lastTableId,
+            () => null,
+          );
+      restored.current = true;
       setTables(list);
-      setActiveId((current) =>
-        current !== null && list.some((t) => t.id === current) ? current : (list[0]?.id ?? null),
-      );
+      setActiveId((current) => {
+        const wanted = current ?? remembered;
+        return wanted !== null && list.some((t) => t.id === wanted) ? wanted : (list[0]?.id ?? null);
+      });
       return list;
     } catch (error) {
       toast.error(error, 'Could not load tables');
@@ -69,6 +79,10 @@ export function useWorkbook(): Workbook {
   useEffect(() => {
     void reloadTables();
   }, [reloadTables]);
+
+  useEffect(() => {
+    if (activeId !== null) void call('workspace/open-table', { tableId: activeId }).catch(() => {});
+  }, [activeId]);
 
   // Reload whenever the open table changes (reloadTable reads it from activeRef).
   useEffect(() => {
