@@ -76,7 +76,7 @@ const view = (r: Selectable<ReleasesTable>, files: Selectable<ReleaseFilesTable>
   rolloutPercent: Number(r.rollout_percent),
   createdAt: iso(Number(r.created_at)),
   publishedAt: r.published_at === null ? null : iso(Number(r.published_at)),
-  files: files.map(fileView).sort((a, b) => a.name.localeCompare(b.name)),
+  files: files.map(fileView).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
 });
 
 export async function releaseView(ctx: Ctx, version: string): Promise<ReleaseView> {
