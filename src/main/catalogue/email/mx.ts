@@ -4,6 +4,7 @@
 // the domain takes no mail. A DNS server that fails or does not answer leaves the
 // question open: that is "unknown", never "invalid".
 import { promises as dns } from 'node:dns';
+import net from 'node:net';
 
 export interface MailHost {
   host: string;
@@ -45,9 +46,30 @@ function dnsTrouble(domain: string, error: unknown): MxAnswer {
   return { kind: 'unknown', reason: `The DNS lookup for ${domain} ${what}; try again later.` };
 }
 
-export async function lookupMailHosts(domain: string, opts: MxOptions): Promise<MxAnswer> {
+function resolverFor(opts: MxOptions): dns.Resolver {
   const resolver = new dns.Resolver({ timeout: Math.max(1, Math.round(opts.timeoutMs / 2)), tries: 2 });
   if (opts.dnsServers.length > 0) resolver.setServers(opts.dnsServers);
+  return resolver;
+}
+
+/**
+ * A mail host's address through the same DNS servers as its MX record (the system's
+ * resolver would not know names that only the configured servers serve), or the name
+ * itself when no servers are configured or it has no A/AAAA record: the socket then
+ * resolves it the system's way.
+ */
+export async function mailHostAddress(host: string, opts: MxOptions): Promise<string> {
+  if (opts.dnsServers.length === 0 || net.isIP(host)) return host;
+  const resolver = resolverFor(opts);
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  if (opts.signal.aborted) throw opts.signal.reason;
+  if (v4.status === 'fulfilled' && v4.value[0]) return v4.value[0];
+  if (v6.status === 'fulfilled' && v6.value[0]) return v6.value[0];
+  return host;
+}
+
+export async function lookupMailHosts(domain: string, opts: MxOptions): Promise<MxAnswer> {
+  const resolver = resolverFor(opts);
   const cancel = () => resolver.cancel();
   opts.signal.addEventListener('abort', cancel, { once: true });
   try {

@@ -20,6 +20,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** wait before the one retry after a greylisting answer */
   greylistRetryMs: number;
+  /** the address to connect to for a mail host's name (DNS through the configured servers) */
+  resolveHost?: (host: string) => Promise<string>;
   signal: AbortSignal;
 }
 
@@ -80,9 +82,16 @@ class SmtpSession {
     });
   }
 
-  static connect(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<SmtpSession> {
+  /** `host` names the server in messages; `target` is what to connect to (its address). */
+  static connect(
+    host: string,
+    target: string,
+    port: number,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<SmtpSession> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = net.connect({ host: target, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
@@ -188,7 +197,8 @@ type Attempt = { kind: 'answer'; result: ProbeResult } | { kind: 'greylisted'; r
 
 /** One full session with one host: the RCPT answer, or greylisting, or a SessionError. */
 async function session(address: string, domain: string, host: string, opts: ProbeOptions): Promise<Attempt> {
-  const s = await SmtpSession.connect(host, opts.port, opts.timeoutMs, opts.signal);
+  const target = opts.resolveHost ? await opts.resolveHost(host) : host;
+  const s = await SmtpSession.connect(host, target, opts.port, opts.timeoutMs, opts.signal);
   const brief = (r: Reply) => `${r.code} ${r.text}`.slice(0, 200);
   try {
     const banner = await s.read(opts.signal);

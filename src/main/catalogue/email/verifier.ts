@@ -11,7 +11,7 @@
 import { AppError } from '@shared/errors';
 import type { ProviderAccess } from '../providers';
 import { isDisposableDomain, isRoleAddress } from './flags';
-import { lookupMailHosts } from './mx';
+import { lookupMailHosts, mailHostAddress } from './mx';
 import { neverBounce } from './neverbounce';
 import { probeMailbox } from './smtp-probe';
 import { checkSyntax } from './syntax';
@@ -102,15 +102,16 @@ export async function verifyEmail(address: string, ctx: VerifyContext): Promise<
   }
 
   const network = ctx.providers.network;
+  const dnsOptions = {
+    dnsServers: network.dnsServers,
+    timeoutMs: Math.min(network.smtpTimeoutMs, MAX_DNS_TIMEOUT_MS),
+    signal: ctx.signal,
+  };
   let hosts: string[];
   if (syntax.literalIp !== null) {
     hosts = [syntax.literalIp];
   } else {
-    const mx = await lookupMailHosts(syntax.domain, {
-      dnsServers: network.dnsServers,
-      timeoutMs: Math.min(network.smtpTimeoutMs, MAX_DNS_TIMEOUT_MS),
-      signal: ctx.signal,
-    });
+    const mx = await lookupMailHosts(syntax.domain, dnsOptions);
     if (mx.kind === 'no_mail')
       return { ...base, status: 'invalid', reason: mx.reason, method: 'dns', mx: null, checked: true };
     if (mx.kind === 'unknown')
@@ -123,6 +124,7 @@ export async function verifyEmail(address: string, ctx: VerifyContext): Promise<
     probeSender: network.probeSender,
     timeoutMs: network.smtpTimeoutMs,
     greylistRetryMs: ctx.greylistRetryMs ?? DEFAULT_GREYLIST_RETRY_MS,
+    resolveHost: (host) => mailHostAddress(host, dnsOptions),
     signal: ctx.signal,
   });
   return {
