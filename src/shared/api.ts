@@ -14,6 +14,7 @@ import {
   type RunQuote,
   runScopeSchema,
 } from './enrichment';
+import { type LinkedInImportQuote, linkedInImportSchema } from './linkedin-import';
 import {
   type CellValue,
   type ColumnInfo,
@@ -198,6 +199,10 @@ export const channels = {
 
   'import/preview': { input: importSourceOptionsSchema, output: {} as ImportPreview },
   'import/start': { input: importStartSchema, output: {} as { jobId: string } },
+  /** What importing a LinkedIn search would cost, before anything is spent. */
+  'linkedin/import-quote': { input: linkedInImportSchema, output: {} as LinkedInImportQuote },
+  /** Imports a LinkedIn search's people as a job (progress, Cancel) charged per new row. */
+  'linkedin/import-start': { input: linkedInImportSchema, output: {} as { jobId: string } },
   'export/start': { input: exportStartSchema, output: {} as { jobId: string } },
   'jobs/list': { input: empty, output: [] as JobInfo[] },
   'jobs/cancel': {

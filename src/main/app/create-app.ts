@@ -3,6 +3,7 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LinkedInImportService } from '../catalogue/people/linkedin-import';
 import type { SettingsCatalogue } from '../catalogue/provider-settings-service';
 import {
   type ProviderEnvironment,
@@ -62,6 +63,8 @@ export interface AppOptions {
   secrets?: SecretStore;
   /** Provider base URLs and network options (tests: loopback fakes); default from the environment. */
   providers?: ProviderEnvironment;
+  /** How often a LinkedIn import asks its provider for new rows (default 3 s; tests: a few ms). */
+  linkedinImportPollMs?: number;
   /** The providers and actions Settings → Providers lists; the built-in catalogue by default (tests: a test adapter). */
   settingsCatalogue?: SettingsCatalogue;
 }
@@ -84,6 +87,7 @@ export interface App {
   secrets: SecretStore;
   /** providers' API keys, base URLs and waterfall orders */
   providers: ProviderSettings;
+  linkedinImport: LinkedInImportService;
   events: EventBus;
   files: FileRegistry;
   handlers: HandlerMap;
@@ -125,6 +129,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     credits.current = licensing.current.client;
     licensing.current.client.onChange(() => events.emit('credits/changed', credits.status()));
   }
+  const linkedinImport = new LinkedInImportService({
+    workbook,
+    tables,
+    credits,
+    providers,
+    pollMs: opts.linkedinImportPollMs,
+    onRowsChanged: (tableId) => rows.changed(tableId),
+  });
   const engine = new EngineService(workbook, tables, enrichments, credits, events, opts.engine);
   engine.onResultsWritten = (tableId) => rows.changed(tableId);
 
@@ -142,6 +154,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     licensing,
     secrets,
     providers,
+    linkedinImport,
     events,
     files,
     dirs,

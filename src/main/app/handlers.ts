@@ -128,6 +128,20 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
       });
       return { jobId };
     },
+    'linkedin/import-quote': (request) => s.linkedinImport.quote(request),
+    'linkedin/import-start': async (request) => {
+      await s.linkedinImport.quote(request); // refuses a bad URL or table before a job starts
+      const jobId = s.jobs.start('import', 'Import from LinkedIn', async (ctx) => {
+        const autoRun = s.enrichments.autoRunIds(request.tableId).length > 0;
+        const lastRowId = autoRun ? s.rows.lastRowId(request.tableId) : 0;
+        const result = await s.linkedinImport.run(request, ctx);
+        if (autoRun && result.inserted > 0) {
+          void s.engine.autoRun(request.tableId, s.rows.idsAfter(request.tableId, lastRowId));
+        }
+        return result;
+      });
+      return { jobId };
+    },
 
     'export/start': async ({ destinationId, fileName, ...request }) => {
       const table = await s.tables.get(request.view.tableId);

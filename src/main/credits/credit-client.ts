@@ -10,6 +10,8 @@ export interface Charge {
   idempotencyKey: string;
   actionId: string;
   credits: number;
+  /** units of the action this charge pays for (default 1): credits = units x the hold's price */
+  units?: number;
 }
 
 /** A hold as the run spends it: its id, the credits reserved, and the price of one outcome. */

@@ -179,8 +179,10 @@ export class ServerCredits implements CreditClient {
     );
     let units = 0;
     for (const charge of charges) {
-      if (insert.run(charge.idempotencyKey, charge.actionId, hold.unit_price, runId, period).changes > 0)
-        units++;
+      const n = charge.units ?? 1;
+      if (n <= 0) continue;
+      if (insert.run(charge.idempotencyKey, charge.actionId, n * hold.unit_price, runId, period).changes > 0)
+        units += n;
     }
     if (units === 0) return 0;
     const credits = units * hold.unit_price;

@@ -124,6 +124,7 @@ export class ResultWriter {
             idempotencyKey: `run:${runId}:row:${r.rowId}`,
             actionId: enrichment.config.actionId,
             credits: charged,
+            units,
           });
         }
         if (r.status === 'done') counts.done++;

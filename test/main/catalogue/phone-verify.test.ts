@@ -236,8 +236,8 @@ describe('Verify phone with Twilio Lookup', () => {
     expect(result).toMatchObject({ errors: 1, credits: 0 });
     expect(rows[0]?.status).toBeNull();
     const audit = await t.call('cells/audit', { enrichmentId: enrichment.id, rowId: rows[0]?.id as number });
-    expect(audit.error).toMatch(/Twilio Lookup refused the API key \(401\).*Settings/);
-    expect(audit.error).not.toContain('wrong');
+    expect(audit?.error).toMatch(/Twilio Lookup refused the API key \(401\).*Settings/);
+    expect(audit?.error).not.toContain('wrong');
   });
 
   it('stays on this computer without a key', async () => {

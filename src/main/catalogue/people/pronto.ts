@@ -1,0 +1,142 @@
+// Pronto (prontohq.com): extracts the people of a LinkedIn search URL — classic people
+// search or Sales Navigator searches and lead lists — without the user's own LinkedIn
+// session. A search is asynchronous: POST /leads starts it and answers an id; GET
+// /searches/{id} tells its status and the leads found so far. Written from
+// https://docs.prontohq.com/api-reference/endpoints/extract/leads and
+// https://docs.prontohq.com/api-reference/endpoints/searches/show.
+import { CallError } from '../../engine/scheduler';
+import { requestJson, requireKey, str } from '../provider-http';
+import type { ProviderAdapter, ProviderCall } from '../providers';
+
+export const pronto: ProviderAdapter = {
+  id: 'pronto',
+  name: 'Pronto',
+  docsUrl: 'https://docs.prontohq.com/api-reference/endpoints/extract/leads',
+  baseUrl: 'https://app.prontohq.com/api/v2',
+  capabilities: ['linkedin.searchExport'],
+  needsKey: true,
+  keyLabel: 'API key',
+  async testConnection(call, signal) {
+    // An unknown search id costs nothing: 404 means the key was accepted, 401 that it was not.
+    const response = await requestJson(
+      pronto,
+      call,
+      { path: '/searches/00000000-0000-0000-0000-000000000000', headers: headers(call) },
+      signal,
+    );
+    return response.status === 404 || response.status < 300
+      ? 'Pronto accepted the API key.'
+      : `Pronto answered ${response.status}.`;
+  },
+};
+
+function headers(call: ProviderCall): Record<string, string> {
+  return { 'x-api-key': requireKey(pronto, call) };
+}
+
+/** One person of a search, in the import's terms. */
+export interface SearchLead {
+  firstName: string | null;
+  lastName: string | null;
+  fullName: string | null;
+  title: string | null;
+  headline: string | null;
+  linkedinUrl: string | null;
+  company: string | null;
+  companyWebsite: string | null;
+  companyLinkedinUrl: string | null;
+}
+
+export type SearchState =
+  | { status: 'running'; leads: SearchLead[] }
+  | { status: 'done'; leads: SearchLead[] }
+  | { status: 'failed'; message: string; leads: SearchLead[] };
+
+export async function startPeopleSearch(
+  call: ProviderCall,
+  request: { searchUrl: string; limit: number; name: string },
+  signal: AbortSignal,
+): Promise<string> {
+  const response = await requestJson<{ id?: unknown }>(
+    pronto,
+    call,
+    {
+      method: 'POST',
+      path: '/leads',
+      headers: headers(call),
+      body: { search_url: request.searchUrl, name: request.name, limit: request.limit },
+    },
+    signal,
+  );
+  const id = str(response.json?.id);
+  if (response.status === 404 || !id) {
+    throw new CallError('invalid_response', `Pronto did not start the search (HTTP ${response.status}).`, {
+      body: response.text.slice(0, 300),
+      retryable: false,
+    });
+  }
+  return id;
+}
+
+interface ProntoSearch {
+  search?: { id?: string; status?: string } | null;
+  leads?: { lead?: Record<string, unknown> | null; company?: Record<string, unknown> | null }[] | null;
+}
+
+const FAILED: Record<string, string> = {
+  RATE_LIMITED: 'Pronto stopped the search: rate limited by LinkedIn. Try again later.',
+  UNAUTHORIZED: 'Pronto could not run the search (unauthorized).',
+  FORBIDDEN: 'Pronto could not run the search (forbidden).',
+  ERROR: 'Pronto reported an error while running the search.',
+};
+
+export async function pollPeopleSearch(
+  call: ProviderCall,
+  searchId: string,
+  signal: AbortSignal,
+): Promise<SearchState> {
+  const response = await requestJson<ProntoSearch>(
+    pronto,
+    call,
+    { path: `/searches/${encodeURIComponent(searchId)}`, headers: headers(call) },
+    signal,
+  );
+  if (response.status === 404)
+    return { status: 'failed', message: 'Pronto no longer knows this search.', leads: [] };
+  const body = response.json;
+  if (
+    !body ||
+    typeof body !== 'object' ||
+    (body.leads !== undefined && body.leads !== null && !Array.isArray(body.leads))
+  ) {
+    throw new CallError('invalid_response', 'Pronto sent a search without a list of leads.', {
+      body: response.text.slice(0, 300),
+    });
+  }
+  const leads = (body.leads ?? []).map(toLead).filter((l): l is SearchLead => l !== null);
+  const status = str(body.search?.status)?.toUpperCase() ?? 'ONGOING';
+  if (status === 'FINISHED') return { status: 'done', leads };
+  const failure = FAILED[status];
+  if (failure) return { status: 'failed', message: failure, leads };
+  return { status: 'running', leads };
+}
+
+function toLead(entry: {
+  lead?: Record<string, unknown> | null;
+  company?: Record<string, unknown> | null;
+}): SearchLead | null {
+  const lead = entry?.lead;
+  if (!lead || typeof lead !== 'object') return null;
+  const company = entry.company ?? {};
+  return {
+    firstName: str(lead.first_name),
+    lastName: str(lead.last_name),
+    fullName: str(lead.full_name),
+    title: str(lead.title),
+    headline: str(lead.lk_headline),
+    linkedinUrl: str(lead.linkedin_profile_url),
+    company: str(company.name),
+    companyWebsite: str(company.website),
+    companyLinkedinUrl: str(company.linkedin_url),
+  };
+}
