@@ -21,6 +21,9 @@ const ALIASES: Record<string, string> = {
   'viet nam': 'VN',
   'hong kong': 'HK',
   macau: 'MO',
+  myanmar: 'MM',
+  'congo - kinshasa': 'CD',
+  'congo - brazzaville': 'CG',
   'ivory coast': 'CI',
   "cote d'ivoire": 'CI',
   'the netherlands': 'NL',
@@ -37,6 +40,26 @@ const ALIASES: Record<string, string> = {
   'republic of the congo': 'CG',
 };
 
+/** Codes retired or reserved that ICU still names like a current country (DD "Germany", UK). */
+const RETIRED = new Set([
+  'AN',
+  'HV',
+  'DY',
+  'BU',
+  'ZR',
+  'CS',
+  'YU',
+  'DD',
+  'FX',
+  'UK',
+  'NH',
+  'RH',
+  'SU',
+  'TP',
+  'VD',
+  'YD',
+]);
+
 let byName: Map<string, string> | null = null;
 
 function names(): Map<string, string> {
@@ -48,7 +71,7 @@ function names(): Map<string, string> {
     for (let j = 0; j < 26; j++) {
       const code = String.fromCharCode(A + i, A + j);
       const name = display.of(code);
-      if (name && name !== code) map.set(name.toLowerCase(), code);
+      if (name && name !== code && !RETIRED.has(code)) map.set(name.toLowerCase(), code);
     }
   }
   for (const [name, code] of Object.entries(ALIASES)) map.set(name, code);
@@ -61,7 +84,6 @@ export function countryCode(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.trim();
   if (!text) return null;
-  const named = names().get(text.toLowerCase().replace(/\s+/g, ' '));
-  if (named) return named;
-  return /^[A-Za-z]{2}$/.test(text) ? text.toUpperCase() : null;
+  if (/^[A-Za-z]{2}$/.test(text)) return ALIASES[text.toLowerCase()] ?? text.toUpperCase();
+  return names().get(text.toLowerCase().replace(/\s+/g, ' ')) ?? null;
 }
