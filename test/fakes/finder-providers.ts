@@ -1,0 +1,389 @@
+// One loopback server standing in for every finder provider's API, answering with the
+// shapes their public docs show (see each adapter's docsUrl). Each provider lives under
+// its own path prefix (`/<providerId>/…`), so `baseUrls` points every adapter at it.
+// A test picks, per provider, what the "person" gets: a hit, not found, a refused key
+// (401), a rate limit (429 with Retry-After), garbage (not JSON) or JSON of the wrong
+// shape. Asynchronous providers answer "still running" on the first read and the
+// result on the next, so their polling is exercised too. Reused by the e2e tests.
+import { type FakeRequest, type FakeResponse, type HttpFake, startHttpFake } from './http-fake';
+
+export type FinderScenario = 'hit' | 'not_found' | 'unauthorized' | 'rate_limited' | 'garbage' | 'bad_shape';
+
+export const FINDER_FAKE_IDS = [
+  'hunter',
+  'findymail',
+  'prospeo',
+  'leadmagic',
+  'anymailfinder',
+  'icypeas',
+  'tomba',
+  'skrapp',
+  'voilanorbert',
+  'apollo',
+  'peopledatalabs',
+  'lusha',
+  'rocketreach',
+  'contactout',
+  'kaspr',
+  'dropcontact',
+  'fullenrich',
+] as const;
+
+export const FAKE_EMAIL = 'ada.lovelace@analytical.io';
+export const FAKE_PHONE = '+44 20 7946 0018';
+
+export interface FinderRequest extends FakeRequest {
+  provider: string;
+  /** the path after the provider's prefix, without the query */
+  path: string;
+  query: URLSearchParams;
+}
+
+export interface FinderFake {
+  url: string;
+  /** provider id → base URL on this server */
+  baseUrls: Record<string, string>;
+  /** what a provider answers from now on (default: not_found) */
+  set(provider: string, scenario: FinderScenario, answer?: { email?: string; phone?: string }): void;
+  setAll(scenario: FinderScenario): void;
+  /** requests received, oldest first */
+  requests: FinderRequest[];
+  /** requests a provider received */
+  calls(provider: string): FinderRequest[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Answer = { email: string; phone: string };
+type Json = unknown;
+const ok = (body: Json): FakeResponse => ({ status: 200, body: JSON.stringify(body) });
+const status = (code: number, body: Json): FakeResponse => ({ status: code, body: JSON.stringify(body) });
+
+function answerFor(
+  provider: string,
+  path: string,
+  found: boolean,
+  a: Answer,
+  req: FinderRequest,
+  firstReadPending: (key: string) => boolean,
+): FakeResponse {
+  switch (provider) {
+    case 'hunter':
+      if (path === '/account') {
+        return ok({
+          data: {
+            email: 'me@rowsmith.app',
+            plan_name: 'Starter',
+            requests: { searches: { used: 3, available: 500 } },
+          },
+        });
+      }
+      return ok({
+        data: {
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          email: found ? a.email : null,
+          score: found ? 94 : null,
+          domain: 'analytical.io',
+          accept_all: false,
+          position: 'Analyst',
+          sources: [],
+          verification: { date: '2026-11-01', status: found ? 'valid' : null },
+        },
+        meta: { params: Object.fromEntries(req.query) },
+      });
+    case 'findymail':
+      if (path === '/api/credits') return ok({ credits: 150, verifier_credits: 80 });
+      return found
+        ? ok({ contact: { name: 'Ada Lovelace', email: a.email, domain: 'analytical.io' } })
+        : status(404, { error: 'Not found' });
+    case 'prospeo':
+      if (path === '/account-information')
+        return ok({ error: false, response: { current_plan: 'STARTER', remaining_credits: 99 } });
+      return found
+        ? ok({
+            error: false,
+            free_enrichment: false,
+            person: {
+              person_id: 'p1',
+              full_name: 'Ada Lovelace',
+              email: { status: 'VERIFIED', revealed: true, email: a.email },
+              mobile: { status: 'VERIFIED', revealed: true, mobile: a.phone },
+            },
+          })
+        : status(400, { error: true, error_code: 'NO_MATCH' });
+    case 'leadmagic':
+      return ok(
+        found
+          ? { email: a.email, status: 'valid', credits_consumed: 1, message: 'Email found.' }
+          : { email: null, status: 'not_found', credits_consumed: 0, message: 'No email found.' },
+      );
+    case 'anymailfinder':
+      return ok(
+        found
+          ? { email: a.email, email_status: 'valid', valid_email: a.email }
+          : { email: null, email_status: 'not_found', valid_email: null },
+      );
+    case 'icypeas': {
+      if (path === '/email-search') return ok({ success: true, item: { _id: 'search-1', status: 'NONE' } });
+      if (firstReadPending(`icypeas:${req.body}`))
+        return ok({ success: true, items: [{ _id: 'search-1', status: 'IN_PROGRESS' }] });
+      return ok({
+        success: true,
+        items: [
+          found
+            ? {
+                _id: 'search-1',
+                status: 'DEBITED',
+                results: { emails: [{ email: a.email, certainty: 'ultra_sure', mxProvider: 'google' }] },
+              }
+            : { _id: 'search-1', status: 'DEBITED_NOT_FOUND', results: { emails: [] } },
+        ],
+      });
+    }
+    case 'tomba':
+      return ok({
+        data: {
+          email: found ? a.email : null,
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          score: found ? 80 : null,
+          verification: { date: null, status: null },
+          sources: [],
+        },
+      });
+    case 'skrapp':
+      return ok(
+        found
+          ? {
+              email: a.email,
+              firstName: 'Ada',
+              lastName: 'Lovelace',
+              domain: 'analytical.io',
+              accuracy: 88,
+              quality: { status: 'valid', status_message: 'Deliverable' },
+            }
+          : { email: null, accuracy: 0, quality: { status: 'not_found' } },
+      );
+    case 'voilanorbert':
+      if (path === '/search/name') return ok({ id: 7, searching: true, email: null });
+      return ok({ id: 7, searching: false, email: found ? { email: a.email, score: 97 } : null });
+    case 'apollo':
+      if (path === '/auth/health') return ok({ healthy: true, is_logged_in: true });
+      return ok({
+        person: found
+          ? {
+              id: 'ap1',
+              name: 'Ada Lovelace',
+              email: a.email,
+              email_status: 'verified',
+              organization: { name: 'Analytical' },
+            }
+          : null,
+      });
+    case 'peopledatalabs':
+      return found
+        ? ok({
+            status: 200,
+            likelihood: 9,
+            data: {
+              full_name: 'ada lovelace',
+              work_email: a.email,
+              mobile_phone: a.phone,
+              phone_numbers: [a.phone],
+            },
+          })
+        : status(404, {
+            status: 404,
+            error: { type: 'not_found', message: 'No records were found matching your request' },
+          });
+    case 'lusha':
+      if (path === '/account/usage') return ok({ usage: { used: 10, remaining: 90, total: 100 } });
+      return ok({
+        contact: found
+          ? {
+              error: null,
+              isCreditCharged: true,
+              data: {
+                firstName: 'Ada',
+                lastName: 'Lovelace',
+                emailAddresses: [{ email: a.email, emailType: 'work', emailConfidence: 'A+' }],
+                phoneNumbers: [
+                  { internationalNumber: a.phone, number: a.phone, phoneType: 'mobile', doNotCall: false },
+                ],
+              },
+            }
+          : {
+              error: { code: 404, name: 'EMPTY_DATA', message: 'Could not find requested data' },
+              isCreditCharged: false,
+              data: null,
+            },
+      });
+    case 'rocketreach': {
+      if (path === '/account') return ok({ id: 1, email: 'me@rowsmith.app', plan: { name: 'Essentials' } });
+      if (path === '/person/lookup') {
+        return found
+          ? ok({ id: 42, status: 'searching', name: 'Ada Lovelace', emails: [], phones: [] })
+          : status(404, { detail: 'Not found.' });
+      }
+      if (firstReadPending(`rocketreach:${req.query.get('ids')}`))
+        return ok([{ id: 42, status: 'progress', emails: [], phones: [] }]);
+      return ok([
+        {
+          id: 42,
+          status: 'complete',
+          name: 'Ada Lovelace',
+          emails: [
+            { email: 'ada@gmail.example', smtp_valid: 'valid', type: 'personal', grade: 'A' },
+            { email: a.email, smtp_valid: 'valid', type: 'professional', grade: 'A-' },
+          ],
+          phones: [
+            {
+              number: a.phone,
+              e164: a.phone.replace(/\s/g, ''),
+              type: 'mobile',
+              validity: 'valid',
+              recommended: true,
+            },
+          ],
+        },
+      ]);
+    }
+    case 'contactout':
+      return found
+        ? ok({
+            status_code: 200,
+            profile: {
+              url: 'https://www.linkedin.com/in/ada',
+              email: [a.email],
+              work_email: [a.email],
+              personal_email: [],
+              phone: [a.phone],
+            },
+          })
+        : status(404, { status_code: 404, message: 'Profile not found' });
+    case 'kaspr':
+      return found
+        ? ok({
+            profile: {
+              id: 'ada-lovelace',
+              name: 'Ada Lovelace',
+              starryProfessionalEmail: a.email,
+              professionalEmails: [a.email],
+              starryPhone: a.phone,
+              phones: [a.phone],
+            },
+          })
+        : status(404, { message: 'Not found' });
+    case 'dropcontact': {
+      if (path === '/batch')
+        return ok({ error: false, request_id: 'req-1', success: true, credits_left: 100 });
+      if (firstReadPending(`dropcontact:${path}`))
+        return ok({ error: false, success: false, reason: 'Request not ready yet, try again in 30 seconds' });
+      return ok({
+        error: false,
+        success: true,
+        data: [
+          found
+            ? {
+                first_name: 'Ada',
+                last_name: 'Lovelace',
+                email: [{ email: a.email, qualification: 'nominative@pro' }],
+                mobile_phone: a.phone,
+              }
+            : { first_name: 'Ada', last_name: 'Lovelace' },
+        ],
+      });
+    }
+    case 'fullenrich': {
+      if (path === '/account/credits') return ok({ balance: 500 });
+      if (path === '/contact/enrich/bulk') return ok({ enrichment_id: 'enr-1' });
+      if (firstReadPending(`fullenrich:${path}`))
+        return ok({ id: 'enr-1', name: 'Rowsmith', status: 'IN_PROGRESS', datas: [] });
+      return ok({
+        id: 'enr-1',
+        name: 'Rowsmith',
+        status: 'FINISHED',
+        datas: [
+          {
+            custom: {},
+            contact: found
+              ? {
+                  most_probable_email: a.email,
+                  most_probable_email_status: 'DELIVERABLE',
+                  most_probable_phone: a.phone,
+                }
+              : { most_probable_email: null, most_probable_phone: null },
+          },
+        ],
+      });
+    }
+    default:
+      return status(404, { message: `no such provider: ${provider}` });
+  }
+}
+
+export async function startFinderFake(): Promise<FinderFake> {
+  const scenarios = new Map<string, { scenario: FinderScenario; answer: Answer }>();
+  const requests: FinderRequest[] = [];
+  // Async searches: each one is read once "still running", then done.
+  const pendingReads = new Map<string, number>();
+  const firstReadPending = (key: string): boolean => {
+    const reads = pendingReads.get(key) ?? 0;
+    pendingReads.set(key, reads + 1);
+    return reads === 0;
+  };
+  const handler = (req: FakeRequest): FakeResponse => {
+    const url = new URL(req.url, 'http://fake');
+    const [, provider = '', ...rest] = url.pathname.split('/');
+    const path = `/${rest.join('/')}`;
+    const request: FinderRequest = { ...req, provider, path, query: url.searchParams };
+    requests.push(request);
+    const chosen = scenarios.get(provider) ?? {
+      scenario: 'not_found',
+      answer: { email: FAKE_EMAIL, phone: FAKE_PHONE },
+    };
+    switch (chosen.scenario) {
+      case 'unauthorized':
+        return status(401, { message: 'Invalid API key' });
+      case 'rate_limited':
+        return {
+          status: 429,
+          headers: { 'retry-after': '1' },
+          body: JSON.stringify({ message: 'Too many requests' }),
+        };
+      case 'garbage':
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+          body: '<html><body>Maintenance</body></html>',
+        };
+      case 'bad_shape':
+        return ok(['not', 'what', 'the', 'docs', 'say']);
+      default:
+        return answerFor(provider, path, chosen.scenario === 'hit', chosen.answer, request, firstReadPending);
+    }
+  };
+  const fake: HttpFake = await startHttpFake({ handler });
+  return {
+    url: fake.url,
+    baseUrls: Object.fromEntries(FINDER_FAKE_IDS.map((id) => [id, `${fake.url}/${id}`])),
+    set(provider, scenario, answer = {}) {
+      scenarios.set(provider, {
+        scenario,
+        answer: { email: answer.email ?? FAKE_EMAIL, phone: answer.phone ?? FAKE_PHONE },
+      });
+    },
+    setAll(scenario) {
+      for (const id of FINDER_FAKE_IDS) this.set(id, scenario);
+    },
+    requests,
+    calls: (provider) => requests.filter((r) => r.provider === provider),
+    reset() {
+      scenarios.clear();
+      requests.length = 0;
+      pendingReads.clear();
+    },
+    close: () => fake.close(),
+  };
+}

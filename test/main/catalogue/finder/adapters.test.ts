@@ -1,0 +1,142 @@
+// Every finder adapter against the loopback fake answering its documented shapes: a hit
+// maps to the common FinderHit, "not found" to null, a refused key, a rate limit and
+// garbage to clear CallErrors (never junk values), and missing inputs are said up front.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallError } from '../../../../src/main/engine/scheduler';
+import { personQuery } from '../../../../src/main/catalogue/finder/person';
+import { FINDER_ADAPTERS } from '../../../../src/main/catalogue/finder/providers';
+import type { FinderAdapter } from '../../../../src/main/catalogue/finder/types';
+import { FAKE_EMAIL, FAKE_PHONE, type FinderFake, startFinderFake } from '../../../fakes/finder-providers';
+
+let fake: FinderFake;
+beforeAll(async () => {
+  fake = await startFinderFake();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+const ada = personQuery({
+  fullName: 'Ada Lovelace',
+  domain: 'https://www.analytical.io/team',
+  company: 'Analytical Engines',
+  linkedinUrl: 'linkedin.com/in/ada-lovelace/',
+});
+const signal = new AbortController().signal;
+const callFor = (a: FinderAdapter) => ({ key: a.id === 'tomba' ? 'ta_key:ts_secret' : `key-${a.id}`, baseUrl: fake.baseUrls[a.id] as string });
+
+async function failure(promise: Promise<unknown>): Promise<CallError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CallError);
+  return error as CallError;
+}
+
+it('covers at least 17 providers, each with its docs and the real base URL', () => {
+  expect(FINDER_ADAPTERS.length).toBeGreaterThanOrEqual(17);
+  expect(new Set(FINDER_ADAPTERS.map((a) => a.id)).size).toBe(FINDER_ADAPTERS.length);
+  for (const a of FINDER_ADAPTERS) {
+    expect(a.docsUrl).toMatch(/^https:\/\//);
+    expect(a.baseUrl).toMatch(/^https:\/\//);
+    expect(a.capabilities).toContain('person.email');
+    expect(a.needsKey).toBe(true);
+  }
+  expect(FINDER_ADAPTERS.filter((a) => a.capabilities.includes('person.phone')).length).toBeGreaterThanOrEqual(8);
+});
+
+describe.each(FINDER_ADAPTERS.map((a) => [a.id, a] as const))('%s', (id, adapter) => {
+  it('maps a documented hit to the email (and the phone where it finds phones)', async () => {
+    fake.set(id, 'hit');
+    const found = await adapter.find(ada, callFor(adapter), signal);
+    expect(found?.email).toBe(FAKE_EMAIL);
+    if (adapter.capabilities.includes('person.phone')) expect(found?.phone?.replace(/\s/g, '')).toBe(FAKE_PHONE.replace(/\s/g, ''));
+    if (found?.confidence !== undefined) {
+      expect(found.confidence).toBeGreaterThanOrEqual(0);
+      expect(found.confidence).toBeLessThanOrEqual(100);
+    }
+    expect(found?.raw).toBeTruthy();
+    expect(fake.calls(id).length).toBeGreaterThan(0);
+    // the key never rides in the path
+    for (const r of fake.calls(id)) expect(r.path).not.toContain('key-');
+  });
+
+  it('says "not found" as null', async () => {
+    fake.set(id, 'not_found');
+    expect(await adapter.find(ada, callFor(adapter), signal)).toBeNull();
+  });
+
+  it('turns a refused key into a clear, final error', async () => {
+    fake.set(id, 'unauthorized');
+    const error = await failure(adapter.find(ada, callFor(adapter), signal));
+    expect(error.status).toBe(401);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(adapter.name);
+    expect(error.message).not.toContain(`key-${id}`);
+  });
+
+  it('turns a rate limit into a retryable error that honours Retry-After', async () => {
+    fake.set(id, 'rate_limited');
+    const error = await failure(adapter.find(ada, callFor(adapter), signal));
+    expect(error.status).toBe(429);
+    expect(error.retryable).toBe(true);
+    expect(error.retryAfterMs).toBe(1000);
+  });
+
+  it('refuses garbage and answers of the wrong shape instead of writing junk', async () => {
+    fake.set(id, 'garbage');
+    expect((await failure(adapter.find(ada, callFor(adapter), signal))).kind).toBe('invalid_response');
+    fake.set(id, 'bad_shape');
+    const error = await failure(adapter.find(ada, callFor(adapter), signal));
+    expect(error.kind).toBe('invalid_response');
+    expect(error.message).toContain(adapter.name);
+  });
+
+  it('says which inputs it needs when the row lacks them', () => {
+    expect(adapter.needs(personQuery({ company: 'Nobody Inc' }))).toMatch(/needs/);
+    expect(adapter.needs(ada)).toBeNull();
+  });
+});
+
+describe('account checks', () => {
+  const withTest = FINDER_ADAPTERS.filter((a) => a.testConnection);
+  it.each(withTest.map((a) => [a.id, a] as const))('%s reads the account endpoint', async (id, adapter) => {
+    fake.set(id, 'hit');
+    expect(await adapter.testConnection?.(callFor(adapter), signal)).toMatch(/accepted the key|accepted the token/);
+    fake.set(id, 'unauthorized');
+    expect((await failure(adapter.testConnection?.(callFor(adapter), signal) ?? Promise.resolve())).status).toBe(401);
+  });
+});
+
+describe('documented details', () => {
+  it('Hunter sends the key as api_key and the person as documented', async () => {
+    fake.set('hunter', 'hit');
+    const hunter = FINDER_ADAPTERS.find((a) => a.id === 'hunter') as FinderAdapter;
+    const found = await hunter.find(ada, callFor(hunter), signal);
+    expect(found).toMatchObject({ confidence: 94, providerStatus: 'valid' });
+    const q = fake.calls('hunter')[0]?.query;
+    expect([q?.get('domain'), q?.get('first_name'), q?.get('last_name'), q?.get('api_key')]).toEqual([
+      'analytical.io',
+      'Ada',
+      'Lovelace',
+      'key-hunter',
+    ]);
+  });
+
+  it('RocketReach polls a running lookup and prefers the professional address', async () => {
+    fake.set('rocketreach', 'hit');
+    const rr = FINDER_ADAPTERS.find((a) => a.id === 'rocketreach') as FinderAdapter;
+    const found = await rr.find(ada, callFor(rr), signal);
+    expect(found).toMatchObject({ email: FAKE_EMAIL, providerStatus: 'valid A-' });
+    expect(fake.calls('rocketreach').map((r) => r.path)).toEqual(['/person/lookup', '/person/checkStatus', '/person/checkStatus']);
+  });
+
+  it('Tomba asks for KEY:SECRET before calling', async () => {
+    const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
+    const error = await failure(tomba.find(ada, { key: 'only-a-key', baseUrl: fake.baseUrls.tomba as string }, signal));
+    expect(error.message).toMatch(/KEY:SECRET/);
+    expect(fake.calls('tomba')).toHaveLength(0);
+  });
+});
