@@ -10,6 +10,8 @@ import { AppError, serializeError } from '@shared/errors';
 import type { ColumnInfo, JobInfo, JobProgress, TableInfo } from '@shared/model';
 import { type App, createApp } from '../main/app/create-app';
 import { defaultUserDataDir } from '../main/app/paths';
+import { verifyEmailCommand } from '../main/catalogue/email/command-line';
+import { assertMethod } from '../main/catalogue/email/verifier';
 import { verifyPhone } from '../main/catalogue/phone-verify';
 import { configureLogging } from '../main/logger';
 import { printActions } from './actions-command';
@@ -35,6 +37,8 @@ const USAGE = `Usage:
         tables (null: any table), providers: [{id, name, needsKey}]}].
   rowsmith verify-phone NUMBER [--country CC]
         Prints the verdict as JSON: status (valid|invalid|unknown), reason, canCall, canText, type, e164.
+  rowsmith verify-email ADDRESS [--syntax-only] [--method auto|smtp|zerobounce|neverbounce]
+        Prints the verdict as JSON: status (valid|invalid|catch_all|unknown), reason, details.
 
 A missing workbook is created. Exit code 0 on success, 1 on failure, 2 on bad usage.`;
 
@@ -73,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
         'max-credits': { type: 'string' },
         country: { type: 'string' },
         json: { type: 'boolean' },
+        'syntax-only': { type: 'boolean' },
+        method: { type: 'string' },
       },
     });
     if (command === 'verify-phone') {
@@ -85,6 +91,22 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'actions') {
       printActions(process.stdout, Boolean(values.json));
+      return 0;
+    }
+    if (command === 'verify-email') {
+      const address = positionals[0];
+      if (!address) throw new UsageError('verify-email needs the address to check.');
+      const method = (values.method as string | undefined) ?? 'auto';
+      try {
+        assertMethod(method);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const report = await verifyEmailCommand(address, {
+        method,
+        syntaxOnly: Boolean(values['syntax-only']),
+      });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
     }
     if (!values.workbook) throw new UsageError('--workbook FILE is required.');

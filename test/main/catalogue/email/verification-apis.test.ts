@@ -100,10 +100,17 @@ describe('ZeroBounce', () => {
 
   it('through verifyEmail: method zerobounce, checked unless unknown, flags merged', async () => {
     zbScript = (url) => json(zbValidate(url.searchParams.get('email') ?? '', 'do_not_mail', 'role_based'));
-    const verdict = await verifyEmail('jane@example.com', { providers: access({ zerobounce: KEY }), signal: signal(), method: 'zerobounce' });
+    const verdict = await verifyEmail('jane@example.com', {
+      providers: access({ zerobounce: KEY }),
+      signal: signal(),
+      method: 'zerobounce',
+    });
     expect(verdict).toMatchObject({ status: 'valid', method: 'zerobounce', role: true, checked: true });
     zbScript = (url) => json(zbValidate(url.searchParams.get('email') ?? '', 'unknown', 'timeout_exceeded'));
-    const unknown = await verifyEmail('jane@example.com', { providers: access({ zerobounce: KEY }), signal: signal() });
+    const unknown = await verifyEmail('jane@example.com', {
+      providers: access({ zerobounce: KEY }),
+      signal: signal(),
+    });
     expect(unknown).toMatchObject({ status: 'unknown', method: 'zerobounce', checked: false });
   });
 
@@ -127,22 +134,28 @@ describe('ZeroBounce', () => {
       retryable: false,
       message: expect.stringMatching(/base URL/),
     });
-    zbScript = () => ({ status: 429, headers: { 'retry-after': '7' }, body: '{"error":"Too many requests"}' });
+    zbScript = () => ({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: '{"error":"Too many requests"}',
+    });
     await expect(zeroBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
       status: 429,
       retryable: true,
       retryAfterMs: 7000,
     });
     zbScript = () => ({ status: 200, body: '<html>maintenance</html>' });
-    await expect(zeroBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ kind: 'invalid_response' });
+    await expect(zeroBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      kind: 'invalid_response',
+    });
     zbScript = () => json({ address: 'jane@example.com' });
     await expect(zeroBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(/without a status/);
   });
 
   it('no key: says to add one', async () => {
-    await expect(zeroBounce.verify('jane@example.com', { key: null, baseUrl: fake.url }, signal())).rejects.toThrow(
-      /ZeroBounce: no API key/,
-    );
+    await expect(
+      zeroBounce.verify('jane@example.com', { key: null, baseUrl: fake.url }, signal()),
+    ).rejects.toThrow(/ZeroBounce: no API key/);
   });
 
   it('testConnection reads the credit balance; -1 means the key is refused', async () => {
@@ -170,7 +183,9 @@ describe('NeverBounce', () => {
       nbScript = () => check(result);
       const verdict = await neverBounce.verify('jane@example.com', call(), signal());
       expect(verdict.status, result).toBe(expected);
-      expect(verdict.reason).toMatch(new RegExp(`^NeverBounce says ${result === 'catchall' ? 'catch-all' : result}: `));
+      expect(verdict.reason).toMatch(
+        new RegExp(`^NeverBounce says ${result === 'catchall' ? 'catch-all' : result}: `),
+      );
       expect(verdict.disposable).toBe(result === 'disposable');
     }
     expect(last.pathname).toBe('/single/check');
@@ -180,7 +195,13 @@ describe('NeverBounce', () => {
 
   it('reads role_account and suggested_correction', async () => {
     nbScript = () =>
-      json({ status: 'success', result: 'valid', flags: ['has_dns', 'role_account'], suggested_correction: 'support@neverbounce.com', execution_time: 399 });
+      json({
+        status: 'success',
+        result: 'valid',
+        flags: ['has_dns', 'role_account'],
+        suggested_correction: 'support@neverbounce.com',
+        execution_time: 399,
+      });
     const verdict = await neverBounce.verify('support@neverbouce.com', call(), signal());
     expect(verdict).toMatchObject({ status: 'valid', role: true });
     expect(verdict.reason).toMatch(/did you mean support@neverbounce\.com\?/);
@@ -188,7 +209,10 @@ describe('NeverBounce', () => {
 
   it("'auto' picks the first API with a key", async () => {
     nbScript = () => check('catchall');
-    const verdict = await verifyEmail('jane@example.com', { providers: access({ neverbounce: KEY }), signal: signal() });
+    const verdict = await verifyEmail('jane@example.com', {
+      providers: access({ neverbounce: KEY }),
+      signal: signal(),
+    });
     expect(verdict).toMatchObject({ status: 'catch_all', method: 'neverbounce', checked: true });
   });
 
@@ -199,31 +223,56 @@ describe('NeverBounce', () => {
       message: expect.stringMatching(/NeverBounce refused the API key: Invalid API key/),
     });
     nbScript = () => json({ status: 'throttle_triggered', message: 'Too many requests', execution_time: 5 });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ retryable: true, status: 429 });
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      retryable: true,
+      status: 429,
+    });
     nbScript = () => json({ status: 'temp_unavail', execution_time: 5 });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ retryable: true });
-    nbScript = () => json({ status: 'general_failure', message: "Missing required parameter 'email'", execution_time: 5 });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(/Missing required parameter/);
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      retryable: true,
+    });
+    nbScript = () =>
+      json({ status: 'general_failure', message: "Missing required parameter 'email'", execution_time: 5 });
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(
+      /Missing required parameter/,
+    );
   });
 
   it('HTTP 401, 404, 429 and garbage', async () => {
     nbScript = () => json({}, 401);
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ status: 401, retryable: false });
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      status: 401,
+      retryable: false,
+    });
     nbScript = () => ({ status: 404, body: '' });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(/404: check its base URL/);
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(
+      /404: check its base URL/,
+    );
     nbScript = () => json({}, 429);
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ status: 429, retryable: true });
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      status: 429,
+      retryable: true,
+    });
     nbScript = () => ({ status: 200, body: 'not json' });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({ kind: 'invalid_response' });
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toMatchObject({
+      kind: 'invalid_response',
+    });
     nbScript = () => json({ status: 'success', result: 'maybe' });
-    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(/without a known result/);
+    await expect(neverBounce.verify('jane@example.com', call(), signal())).rejects.toThrow(
+      /without a known result/,
+    );
   });
 
   it('testConnection reads account info', async () => {
     nbScript = () =>
       json({
         status: 'success',
-        credits_info: { paid_credits_used: 0, free_credits_used: 0, paid_credits_remaining: 9950791, free_credits_remaining: 0 },
+        credits_info: {
+          paid_credits_used: 0,
+          free_credits_used: 0,
+          paid_credits_remaining: 9950791,
+          free_credits_remaining: 0,
+        },
         job_counts: { completed: 409, under_review: 0, queued: 0, processing: 0 },
         execution_time: 896,
       });
