@@ -1,0 +1,176 @@
+// "Import from LinkedIn": paste a people search URL (or a Sales Navigator search or lead
+// list), choose the Contacts table and the most rows, see what it can cost, then follow
+// the import. The quote is asked again whenever the inputs change; nothing is spent
+// until Import is pressed.
+import type { LinkedInImportQuote } from '@shared/linkedin-import';
+import type { TableInfo } from '@shared/model';
+import { useEffect, useState } from 'react';
+import { call, errorMessage } from '../api';
+import { FormError } from '../components/form-error';
+import { Modal } from '../components/modal';
+import { formatCount, plural } from '../format';
+import { cancelJob, useOwnJob } from '../state/jobs';
+import { useToast } from '../state/toasts';
+import { ImportOutcome, ImportRunning } from './import-run';
+
+interface Props {
+  tables: TableInfo[];
+  /** the table open now: preselected when it is a Contacts table */
+  currentTableId: number | null;
+  onClose(): void;
+}
+
+export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props) {
+  const toast = useToast();
+  const contacts = tables.filter((t) => t.kind === 'contacts');
+  const [tableId, setTableId] = useState<number | null>(
+    contacts.find((t) => t.id === currentTableId)?.id ?? contacts[0]?.id ?? null,
+  );
+  const [searchUrl, setSearchUrl] = useState('');
+  const [maxRows, setMaxRows] = useState(100);
+  const [quote, setQuote] = useState<LinkedInImportQuote | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const { jobId, job, begin } = useOwnJob('import');
+
+  useEffect(() => {
+    setQuote(null);
+    setProblem(null);
+    if (tableId === null || searchUrl.trim() === '') return;
+    let current = true;
+    const timer = setTimeout(() => {
+      call('linkedin/import-quote', { tableId, searchUrl, maxRows })
+        .then((q) => current && setQuote(q))
+        .catch((error) => current && setProblem(errorMessage(error)));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [tableId, searchUrl, maxRows]);
+
+  const start = async () => {
+    if (tableId === null || !quote) return;
+    setStarting(true);
+    setProblem(null);
+    try {
+      const { jobId: id } = await call('linkedin/import-start', { tableId, searchUrl, maxRows });
+      begin(id, 'Import from LinkedIn');
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const cancel = async () => {
+    if (!jobId) return;
+    setCancelling(true);
+    try {
+      await cancelJob(jobId);
+    } catch (error) {
+      toast.error(error, 'Could not stop the import');
+      setCancelling(false);
+    }
+  };
+
+  const finished = job?.finished ?? null;
+  const short = quote ? quote.creditsLeft < quote.maxCredits : false;
+  const footer = (
+    <>
+      <button type="button" onClick={onClose} data-testid="linkedin-import-close">
+        {finished ? 'Close' : jobId ? 'Hide' : 'Cancel'}
+      </button>
+      {!jobId && (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void start()}
+          disabled={!quote || !quote.providerReady || starting}
+          data-testid="linkedin-import-start"
+        >
+          {starting ? 'Starting…' : 'Import'}
+        </button>
+      )}
+    </>
+  );
+
+  return (
+    <Modal title="Import from LinkedIn" onClose={onClose} testId="linkedin-import-dialog" footer={footer}>
+      {!jobId && (
+        <div className="form">
+          <label>
+            LinkedIn search URL
+            <input
+              type="url"
+              value={searchUrl}
+              onChange={(e) => setSearchUrl(e.target.value)}
+              placeholder="https://www.linkedin.com/sales/search/people?…"
+              data-testid="linkedin-import-url"
+              // biome-ignore lint/a11y/noAutofocus: the one field the dialog is for
+              autoFocus
+            />
+          </label>
+          <p className="muted">
+            A people search, a Sales Navigator search or a lead list. Company searches are not supported yet.
+          </p>
+          <label>
+            Into
+            <select
+              value={tableId ?? ''}
+              onChange={(e) => setTableId(Number(e.target.value))}
+              data-testid="linkedin-import-table"
+            >
+              {contacts.length === 0 && <option value="">No Contacts table</option>}
+              {contacts.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            At most
+            <input
+              type="number"
+              min={1}
+              max={10_000}
+              value={maxRows}
+              onChange={(e) =>
+                setMaxRows(Math.max(1, Math.min(10_000, Math.floor(Number(e.target.value) || 1))))
+              }
+              data-testid="linkedin-import-max"
+            />{' '}
+            rows
+          </label>
+          {quote && (
+            <div className="quote" data-testid="linkedin-import-quote">
+              <p>
+                Up to {plural(quote.maxRows, 'row')} × {plural(quote.pricePerRow, 'credit')} ={' '}
+                <strong>{plural(quote.maxCredits, 'credit')}</strong> at most, through {quote.provider}. Only
+                new people are charged; someone already in the table costs nothing.
+              </p>
+              <p className={short ? 'warning' : 'muted'}>
+                {formatCount(quote.creditsLeft)} credits left
+                {short ? ': the import stops when they run out.' : '.'}
+              </p>
+              {!quote.providerReady && (
+                <p className="warning" data-testid="linkedin-import-no-key">
+                  Add a {quote.provider} API key in Settings → Providers to import from LinkedIn.
+                </p>
+              )}
+            </div>
+          )}
+          <FormError message={problem} />
+        </div>
+      )}
+      {jobId && !finished && (
+        <ImportRunning job={job} onCancel={() => void cancel()} cancelling={cancelling} />
+      )}
+      {finished && (
+        <ImportOutcome info={finished} tableName={contacts.find((t) => t.id === tableId)?.name ?? null} />
+      )}
+    </Modal>
+  );
+}
