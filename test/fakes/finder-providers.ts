@@ -365,17 +365,18 @@ export async function startFinderFake(): Promise<FinderFake> {
     }
   };
   const fake: HttpFake = await startHttpFake({ handler });
+  const set: FinderFake['set'] = (provider, scenario, answer = {}) => {
+    scenarios.set(provider, {
+      scenario,
+      answer: { email: answer.email ?? FAKE_EMAIL, phone: answer.phone ?? FAKE_PHONE },
+    });
+  };
   return {
     url: fake.url,
     baseUrls: Object.fromEntries(FINDER_FAKE_IDS.map((id) => [id, `${fake.url}/${id}`])),
-    set(provider, scenario, answer = {}) {
-      scenarios.set(provider, {
-        scenario,
-        answer: { email: answer.email ?? FAKE_EMAIL, phone: answer.phone ?? FAKE_PHONE },
-      });
-    },
+    set,
     setAll(scenario) {
-      for (const id of FINDER_FAKE_IDS) this.set(id, scenario);
+      for (const id of FINDER_FAKE_IDS) set(id, scenario);
     },
     requests,
     calls: (provider) => requests.filter((r) => r.provider === provider),

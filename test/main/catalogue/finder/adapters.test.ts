@@ -2,10 +2,10 @@
 // maps to the common FinderHit, "not found" to null, a refused key, a rate limit and
 // garbage to clear CallErrors (never junk values), and missing inputs are said up front.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CallError } from '../../../../src/main/engine/scheduler';
 import { personQuery } from '../../../../src/main/catalogue/finder/person';
 import { FINDER_ADAPTERS } from '../../../../src/main/catalogue/finder/providers';
 import type { FinderAdapter } from '../../../../src/main/catalogue/finder/types';
+import { CallError } from '../../../../src/main/engine/scheduler';
 import { FAKE_EMAIL, FAKE_PHONE, type FinderFake, startFinderFake } from '../../../fakes/finder-providers';
 
 let fake: FinderFake;
@@ -24,7 +24,10 @@ const ada = personQuery({
   linkedinUrl: 'linkedin.com/in/ada-lovelace/',
 });
 const signal = new AbortController().signal;
-const callFor = (a: FinderAdapter) => ({ key: a.id === 'tomba' ? 'ta_key:ts_secret' : `key-${a.id}`, baseUrl: fake.baseUrls[a.id] as string });
+const callFor = (a: FinderAdapter) => ({
+  key: a.id === 'tomba' ? 'ta_key:ts_secret' : `key-${a.id}`,
+  baseUrl: fake.baseUrls[a.id] as string,
+});
 
 async function failure(promise: Promise<unknown>): Promise<CallError> {
   const error = await promise.then(
@@ -44,7 +47,9 @@ it('covers at least 17 providers, each with its docs and the real base URL', () 
     expect(a.capabilities).toContain('person.email');
     expect(a.needsKey).toBe(true);
   }
-  expect(FINDER_ADAPTERS.filter((a) => a.capabilities.includes('person.phone')).length).toBeGreaterThanOrEqual(8);
+  expect(
+    FINDER_ADAPTERS.filter((a) => a.capabilities.includes('person.phone')).length,
+  ).toBeGreaterThanOrEqual(8);
 });
 
 describe.each(FINDER_ADAPTERS.map((a) => [a.id, a] as const))('%s', (id, adapter) => {
@@ -52,7 +57,8 @@ describe.each(FINDER_ADAPTERS.map((a) => [a.id, a] as const))('%s', (id, adapter
     fake.set(id, 'hit');
     const found = await adapter.find(ada, callFor(adapter), signal);
     expect(found?.email).toBe(FAKE_EMAIL);
-    if (adapter.capabilities.includes('person.phone')) expect(found?.phone?.replace(/\s/g, '')).toBe(FAKE_PHONE.replace(/\s/g, ''));
+    if (adapter.capabilities.includes('person.phone'))
+      expect(found?.phone?.replace(/\s/g, '')).toBe(FAKE_PHONE.replace(/\s/g, ''));
     if (found?.confidence !== undefined) {
       expect(found.confidence).toBeGreaterThanOrEqual(0);
       expect(found.confidence).toBeLessThanOrEqual(100);
@@ -104,9 +110,13 @@ describe('account checks', () => {
   const withTest = FINDER_ADAPTERS.filter((a) => a.testConnection);
   it.each(withTest.map((a) => [a.id, a] as const))('%s reads the account endpoint', async (id, adapter) => {
     fake.set(id, 'hit');
-    expect(await adapter.testConnection?.(callFor(adapter), signal)).toMatch(/accepted the key|accepted the token/);
+    expect(await adapter.testConnection?.(callFor(adapter), signal)).toMatch(
+      /accepted the key|accepted the token/,
+    );
     fake.set(id, 'unauthorized');
-    expect((await failure(adapter.testConnection?.(callFor(adapter), signal) ?? Promise.resolve())).status).toBe(401);
+    expect(
+      (await failure(adapter.testConnection?.(callFor(adapter), signal) ?? Promise.resolve())).status,
+    ).toBe(401);
   });
 });
 
@@ -130,12 +140,18 @@ describe('documented details', () => {
     const rr = FINDER_ADAPTERS.find((a) => a.id === 'rocketreach') as FinderAdapter;
     const found = await rr.find(ada, callFor(rr), signal);
     expect(found).toMatchObject({ email: FAKE_EMAIL, providerStatus: 'valid A-' });
-    expect(fake.calls('rocketreach').map((r) => r.path)).toEqual(['/person/lookup', '/person/checkStatus', '/person/checkStatus']);
+    expect(fake.calls('rocketreach').map((r) => r.path)).toEqual([
+      '/person/lookup',
+      '/person/checkStatus',
+      '/person/checkStatus',
+    ]);
   });
 
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
-    const error = await failure(tomba.find(ada, { key: 'only-a-key', baseUrl: fake.baseUrls.tomba as string }, signal));
+    const error = await failure(
+      tomba.find(ada, { key: 'only-a-key', baseUrl: fake.baseUrls.tomba as string }, signal),
+    );
     expect(error.message).toMatch(/KEY:SECRET/);
     expect(fake.calls('tomba')).toHaveLength(0);
   });

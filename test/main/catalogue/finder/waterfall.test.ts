@@ -44,10 +44,22 @@ const opts = (o: Partial<WaterfallOptions>): WaterfallOptions => ({
 });
 
 function verdict(address: string, status: EmailVerdict['status']): EmailVerdict {
-  return { status, reason: `fake says ${status}`, address, method: 'fake', disposable: false, role: false, mx: null, checked: true };
+  return {
+    status,
+    reason: `fake says ${status}`,
+    address,
+    method: 'fake',
+    disposable: false,
+    role: false,
+    mx: null,
+    checked: true,
+  };
 }
 /** A verifier that knows a fixed answer per address (unknown otherwise), and counts calls. */
-function verifier(statuses: Record<string, EmailVerdict['status']>, fallback: EmailVerdict['status'] = 'invalid') {
+function verifier(
+  statuses: Record<string, EmailVerdict['status']>,
+  fallback: EmailVerdict['status'] = 'invalid',
+) {
   const asked: string[] = [];
   const fn: VerifyEmail = async (address) => {
     asked.push(address);
@@ -87,14 +99,32 @@ describe('runWaterfall', () => {
     fake.set('hunter', 'hit', { email: 'wrong@analytical.io' });
     fake.set('leadmagic', 'hit', { email: 'ada@analytical.io' });
     const { fn, asked } = verifier({ 'wrong@analytical.io': 'invalid', 'ada@analytical.io': 'valid' });
-    const result = await runWaterfall(ada, adapters, access, fn, opts({ order: ['hunter', 'leadmagic'], verify: true }), signal);
-    expect(result).toMatchObject({ email: 'ada@analytical.io', emailProvider: 'leadmagic', emailStatus: 'valid' });
+    const result = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      fn,
+      opts({ order: ['hunter', 'leadmagic'], verify: true }),
+      signal,
+    );
+    expect(result).toMatchObject({
+      email: 'ada@analytical.io',
+      emailProvider: 'leadmagic',
+      emailStatus: 'valid',
+    });
     expect(asked).toEqual(['wrong@analytical.io', 'ada@analytical.io']);
     expect(result.trail[0]?.result).toMatch(/passed over: verified invalid/);
 
     fake.set('hunter', 'hit', { email: 'any@analytical.io' });
     const catchAll = verifier({}, 'catch_all');
-    const strict = await runWaterfall(ada, adapters, access, catchAll.fn, opts({ order: ['hunter'], verify: true }), signal);
+    const strict = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      catchAll.fn,
+      opts({ order: ['hunter'], verify: true }),
+      signal,
+    );
     expect(strict.email).toBeNull();
     const lenient = await runWaterfall(
       ada,
@@ -111,7 +141,14 @@ describe('runWaterfall', () => {
     keys = { hunter: 'k', skrapp: 'k' };
     fake.set('hunter', 'hit'); // score 94
     fake.set('skrapp', 'hit', { email: 'low@analytical.io' }); // accuracy 88
-    const result = await runWaterfall(ada, adapters, access, null, opts({ order: ['skrapp', 'hunter'], minConfidence: 90 }), signal);
+    const result = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      null,
+      opts({ order: ['skrapp', 'hunter'], minConfidence: 90 }),
+      signal,
+    );
     expect(result).toMatchObject({ email: FAKE_EMAIL, emailProvider: 'hunter', confidence: 94 });
     expect(result.trail[0]?.result).toMatch(/confidence 88, below 90/);
   });
@@ -121,12 +158,30 @@ describe('runWaterfall', () => {
     fake.set('hunter', 'unauthorized');
     fake.set('findymail', 'rate_limited');
     fake.set('leadmagic', 'hit');
-    const result = await runWaterfall(ada, adapters, access, null, opts({ order: ['hunter', 'findymail', 'leadmagic'] }), signal);
+    const result = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      null,
+      opts({ order: ['hunter', 'findymail', 'leadmagic'] }),
+      signal,
+    );
     expect(result.emailProvider).toBe('leadmagic');
-    expect(result.trail.map((s) => s.result.slice(0, 6))).toEqual(['error:', 'error:', FAKE_EMAIL.slice(0, 6)]);
+    expect(result.trail.map((s) => s.result.slice(0, 6))).toEqual([
+      'error:',
+      'error:',
+      FAKE_EMAIL.slice(0, 6),
+    ]);
 
     fake.set('leadmagic', 'not_found');
-    const error = await runWaterfall(ada, adapters, access, null, opts({ order: ['hunter', 'findymail', 'leadmagic'] }), signal).then(
+    const error = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      null,
+      opts({ order: ['hunter', 'findymail', 'leadmagic'] }),
+      signal,
+    ).then(
       () => null,
       (e: unknown) => e as CallError,
     );
@@ -139,7 +194,14 @@ describe('runWaterfall', () => {
 
   it('answers not found when every provider said so', async () => {
     keys = { hunter: 'k', leadmagic: 'k' };
-    const result = await runWaterfall(ada, adapters, access, null, opts({ order: ['hunter', 'leadmagic'] }), signal);
+    const result = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      null,
+      opts({ order: ['hunter', 'leadmagic'] }),
+      signal,
+    );
     expect(result.email).toBeNull();
     expect(result.trail.map((s) => s.result)).toEqual(['not found', 'not found']);
   });
@@ -203,11 +265,22 @@ describe('the pattern finder', () => {
     expect(none.asked).toHaveLength(3);
   });
 
-  it('runs key-less as the waterfall\'s last step, after the providers found nothing', async () => {
+  it("runs key-less as the waterfall's last step, after the providers found nothing", async () => {
     keys = { hunter: 'k' };
     const { fn } = verifier({ 'ada@analytical.io': 'valid' });
-    const result = await runWaterfall(ada, adapters, access, fn, opts({ order: ['hunter', 'pattern'] }), signal);
-    expect(result).toMatchObject({ email: 'ada@analytical.io', emailProvider: 'pattern', emailStatus: 'valid' });
+    const result = await runWaterfall(
+      ada,
+      adapters,
+      access,
+      fn,
+      opts({ order: ['hunter', 'pattern'] }),
+      signal,
+    );
+    expect(result).toMatchObject({
+      email: 'ada@analytical.io',
+      emailProvider: 'pattern',
+      emailStatus: 'valid',
+    });
     expect(result.trail.at(-1)?.result).toMatch(/verified valid/);
   });
 });
