@@ -33,7 +33,7 @@ export const COMPANY_EMPLOYEE_SOURCES: CompanyEmployeesSource[] = sourcesWith('c
     provider: s.provider,
     ratePerSecond: s.ratePerSecond,
     burst: s.burst,
-    list: (call, url, filters, signal) => {
+    list: async (call, url, filters, signal) => {
       const company = linkedInUrlOf(url, 'company');
       const maxCount = Math.max(1, Math.floor(filters.maxCount));
       const country = filters.country?.trim().toUpperCase() || undefined;
