@@ -248,41 +248,43 @@ export function AiForm({ draft, onChange, columns }: Props) {
       </div>
       <details>
         <summary>Advanced</summary>
-        <label className="field">
-          <span>Base URL of an OpenAI-compatible server (empty: OpenAI)</span>
-          <input
-            value={draft.baseUrl}
-            onChange={(e) => set({ baseUrl: e.target.value })}
-            placeholder="http://localhost:11434/v1"
-            spellCheck={false}
-            data-testid="ai-base-url"
-          />
-          <span className="form-hint">
-            Ollama, LM Studio or vLLM. Your OpenAI key is never sent there; a key for such a server goes in
-            Settings → Providers.
-          </span>
-        </label>
-        <label className="field">
-          <span>System prompt (optional)</span>
-          <textarea
-            rows={2}
-            value={draft.systemPrompt}
-            onChange={(e) => set({ systemPrompt: e.target.value })}
-            data-testid="ai-system-prompt"
-          />
-        </label>
-        <label className="field inline">
-          <span>Max tokens</span>
-          <input
-            type="number"
-            min={1}
-            step={1}
-            value={draft.maxTokens}
-            onChange={(e) => set({ maxTokens: e.target.value })}
-            placeholder="no limit"
-            data-testid="ai-max-tokens"
-          />
-        </label>
+        <div className="form">
+          <label className="field">
+            <span>Base URL of an OpenAI-compatible server (empty: OpenAI)</span>
+            <input
+              value={draft.baseUrl}
+              onChange={(e) => set({ baseUrl: e.target.value })}
+              placeholder="http://localhost:11434/v1"
+              spellCheck={false}
+              data-testid="ai-base-url"
+            />
+            <span className="form-hint">
+              Ollama, LM Studio or vLLM. Your OpenAI key is never sent there; a key for such a server goes in
+              Settings → Providers.
+            </span>
+          </label>
+          <label className="field">
+            <span>System prompt (optional)</span>
+            <textarea
+              rows={2}
+              value={draft.systemPrompt}
+              onChange={(e) => set({ systemPrompt: e.target.value })}
+              data-testid="ai-system-prompt"
+            />
+          </label>
+          <label className="field inline">
+            <span>Max tokens</span>
+            <input
+              type="number"
+              min={1}
+              step={1}
+              value={draft.maxTokens}
+              onChange={(e) => set({ maxTokens: e.target.value })}
+              placeholder="no limit"
+              data-testid="ai-max-tokens"
+            />
+          </label>
+        </div>
       </details>
     </>
   );
