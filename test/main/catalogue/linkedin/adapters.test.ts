@@ -17,6 +17,12 @@ afterAll(async () => {
 });
 
 const signal = () => new AbortController().signal;
+
+/** A method the adapter must have (the test fails here if it lost it). */
+function need<T>(method: T | undefined): T {
+  if (!method) throw new Error('the adapter lacks this method');
+  return method;
+}
 const acme = parseLinkedInUrl('https://de.linkedin.com/company/acme/about/');
 const jane = parseLinkedInUrl('linkedin.com/in/jane-doe');
 const ref = (slug: string, kind: 'company' | 'in' = 'company') =>
@@ -61,7 +67,7 @@ describe('Enrich Layer', () => {
   const call = (key = LINKEDIN_KEYS.enrichlayer) => ({ key, baseUrl: fake.url });
 
   it('maps a company profile, sending the URL and the bearer key', async () => {
-    const { value } = await enrichLayer.companyByUrl!(call(), acme, signal());
+    const { value } = await need(enrichLayer.companyByUrl)(call(), acme, signal());
     expect(value).toEqual({
       name: 'Acme Robotics',
       website: 'https://acme.example',
@@ -82,7 +88,7 @@ describe('Enrich Layer', () => {
   });
 
   it('maps a person profile with the current role and the experience line', async () => {
-    const { value } = await enrichLayer.personByUrl!(call(), jane, signal());
+    const { value } = await need(enrichLayer.personByUrl)(call(), jane, signal());
     expect(value).toMatchObject({
       fullName: 'Jane Doe',
       title: 'CTO',
@@ -96,19 +102,19 @@ describe('Enrich Layer', () => {
   });
 
   it('looks companies and people up by name, and finds nothing without a match', async () => {
-    const company = await enrichLayer.companySearch!(
+    const company = await need(enrichLayer.companySearch)(
       call(),
       { name: 'Acme Robotics', domain: null },
       signal(),
     );
     expect(company.value?.linkedinUrl).toBe('https://www.linkedin.com/company/acme');
-    const none = await enrichLayer.companySearch!(
+    const none = await need(enrichLayer.companySearch)(
       call(),
       { name: 'Initech', domain: 'initech.example' },
       signal(),
     );
     expect(none.value).toBeNull();
-    const person = await enrichLayer.personSearch!(
+    const person = await need(enrichLayer.personSearch)(
       call(),
       { fullName: 'Jane Doe', firstName: null, lastName: null, company: 'acme.example' },
       signal(),
@@ -116,7 +122,7 @@ describe('Enrich Layer', () => {
     expect(person.value?.fullName).toBe('Jane Doe');
     expect(fake.calls.at(-1)?.query.get('first_name')).toBe('Jane');
     await expect(
-      enrichLayer.personSearch!(
+      need(enrichLayer.personSearch)(
         call(),
         { fullName: 'Jane Doe', firstName: null, lastName: null, company: null },
         signal(),
@@ -125,7 +131,7 @@ describe('Enrich Layer', () => {
   });
 
   it('lists jobs by the search id from the profile, over pages, up to the limit', async () => {
-    const all = await enrichLayer.companyJobs!(call(), acme, 25, signal());
+    const all = await need(enrichLayer.companyJobs)(call(), acme, 25, signal());
     expect(all.value).toEqual([
       {
         title: 'Robotics Engineer',
@@ -146,20 +152,20 @@ describe('Enrich Layer', () => {
       ['1035', null],
       ['1035', 'p2'],
     ]);
-    expect((await enrichLayer.companyJobs!(call(), acme, 2, signal())).value).toHaveLength(2);
+    expect((await need(enrichLayer.companyJobs)(call(), acme, 2, signal())).value).toHaveLength(2);
   });
 
   it('finds nothing for an unknown profile (404)', async () => {
-    expect((await enrichLayer.companyByUrl!(call(), ref('initech'), signal())).value).toBeNull();
-    expect((await enrichLayer.personByUrl!(call(), ref('nobody', 'in'), signal())).value).toBeNull();
+    expect((await need(enrichLayer.companyByUrl)(call(), ref('initech'), signal())).value).toBeNull();
+    expect((await need(enrichLayer.personByUrl)(call(), ref('nobody', 'in'), signal())).value).toBeNull();
   });
 
   it('tests the connection with the credit balance', async () => {
-    await expect(enrichLayerProvider.testConnection!(call(), signal())).resolves.toMatch(/100 credits/);
+    await expect(need(enrichLayerProvider.testConnection)(call(), signal())).resolves.toMatch(/100 credits/);
   });
 
   failureCases(enrichLayer, LINKEDIN_KEYS.enrichlayer, (s, key, slug) =>
-    s.companyByUrl!({ key, baseUrl: fake.url }, ref(slug), signal()),
+    need(s.companyByUrl)({ key, baseUrl: fake.url }, ref(slug), signal()),
   );
 });
 
@@ -167,7 +173,7 @@ describe('People Data Labs', () => {
   const call = (key = LINKEDIN_KEYS.peopledatalabs) => ({ key, baseUrl: fake.url });
 
   it('maps a company from its schemeless LinkedIn URL, with the X-API-Key header', async () => {
-    const { value } = await peopleDataLabs.companyByUrl!(call(), acme, signal());
+    const { value } = await need(peopleDataLabs.companyByUrl)(call(), acme, signal());
     expect(value).toEqual({
       name: 'Acme Robotics',
       website: 'acme.example',
@@ -187,7 +193,7 @@ describe('People Data Labs', () => {
   });
 
   it('maps a person, the country name to its ISO code', async () => {
-    const { value } = await peopleDataLabs.personByUrl!(call(), jane, signal());
+    const { value } = await need(peopleDataLabs.personByUrl)(call(), jane, signal());
     expect(value).toMatchObject({
       fullName: 'jane doe',
       title: 'cto',
@@ -197,7 +203,7 @@ describe('People Data Labs', () => {
       linkedinId: '123456789',
       experience: 'cto at acme robotics (2019–present); engineer at globex (2014–2018)',
     });
-    const byName = await peopleDataLabs.personSearch!(
+    const byName = await need(peopleDataLabs.personSearch)(
       call(),
       { fullName: 'Jane Doe', firstName: null, lastName: null, company: 'Acme Robotics' },
       signal(),
@@ -207,30 +213,30 @@ describe('People Data Labs', () => {
   });
 
   it('gives people per country as ISO codes, unknown names counted as unknown', async () => {
-    const { value } = await peopleDataLabs.peoplePerCountry!(call(), acme, signal());
+    const { value } = await need(peopleDataLabs.peoplePerCountry)(call(), acme, signal());
     expect(value).toEqual({ DE: 80, US: 30, GB: 6, unknown: 2 });
   });
 
   it('searches job postings by the company LinkedIn URL', async () => {
-    const { value } = await peopleDataLabs.companyJobs!(call(), acme, 10, signal());
+    const { value } = await need(peopleDataLabs.companyJobs)(call(), acme, 10, signal());
     expect(value).toEqual([
       { title: 'Robotics Engineer', location: 'berlin, berlin, germany', postedAt: '2026-11-21', url: null },
       { title: 'Account Executive', location: null, postedAt: '2026-11-10', url: null },
     ]);
     expect(fake.calls.at(-1)).toMatchObject({ method: 'POST', path: '/v5/job_posting/search' });
-    expect((await peopleDataLabs.companyJobs!(call(), ref('initech'), 10, signal())).value).toBeNull();
+    expect((await need(peopleDataLabs.companyJobs)(call(), ref('initech'), 10, signal())).value).toBeNull();
   });
 
   it('finds nothing for an unknown company or person (404)', async () => {
-    expect((await peopleDataLabs.companyByUrl!(call(), ref('initech'), signal())).value).toBeNull();
+    expect((await need(peopleDataLabs.companyByUrl)(call(), ref('initech'), signal())).value).toBeNull();
     expect(
-      (await peopleDataLabs.companySearch!(call(), { name: 'Initech', domain: null }, signal())).value,
+      (await need(peopleDataLabs.companySearch)(call(), { name: 'Initech', domain: null }, signal())).value,
     ).toBeNull();
-    expect((await peopleDataLabs.personByUrl!(call(), ref('nobody', 'in'), signal())).value).toBeNull();
+    expect((await need(peopleDataLabs.personByUrl)(call(), ref('nobody', 'in'), signal())).value).toBeNull();
   });
 
   failureCases(peopleDataLabs, LINKEDIN_KEYS.peopledatalabs, (s, key, slug) =>
-    s.companyByUrl!({ key, baseUrl: fake.url }, ref(slug), signal()),
+    need(s.companyByUrl)({ key, baseUrl: fake.url }, ref(slug), signal()),
   );
 });
 
@@ -238,7 +244,7 @@ describe('Blitz', () => {
   const call = (key = LINKEDIN_KEYS.blitz) => ({ key, baseUrl: fake.url });
 
   it('gives the employment distribution by country', async () => {
-    const { value } = await blitz.peoplePerCountry!(call(), acme, signal());
+    const { value } = await need(blitz.peoplePerCountry)(call(), acme, signal());
     expect(value).toEqual({ DE: 84, US: 28, unknown: 8 });
     expect(fake.calls.at(-1)).toMatchObject({
       method: 'POST',
@@ -248,10 +254,10 @@ describe('Blitz', () => {
   });
 
   it('finds nothing for a company without a distribution', async () => {
-    expect((await blitz.peoplePerCountry!(call(), ref('initech'), signal())).value).toBeNull();
+    expect((await need(blitz.peoplePerCountry)(call(), ref('initech'), signal())).value).toBeNull();
   });
 
   failureCases(blitz, LINKEDIN_KEYS.blitz, (s, key, slug) =>
-    s.peoplePerCountry!({ key, baseUrl: fake.url }, ref(slug), signal()),
+    need(s.peoplePerCountry)({ key, baseUrl: fake.url }, ref(slug), signal()),
   );
 });
