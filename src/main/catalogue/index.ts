@@ -5,11 +5,14 @@ import * as ai from './ai';
 import * as email from './email';
 import * as finder from './finder';
 import * as linkedin from './linkedin';
+import { companyEmployees } from './people/company-employees';
+import { pronto } from './people/pronto';
 import { phoneVerify, twilioLookup } from './phone-verify';
 import type { ProviderAdapter } from './providers';
 
 export const CATALOGUE: ActionDefinition[] = [
   ...linkedin.actions,
+  companyEmployees,
   ...finder.actions,
   ...email.actions,
   phoneVerify,
@@ -18,6 +21,7 @@ export const CATALOGUE: ActionDefinition[] = [
 
 export const PROVIDERS: ProviderAdapter[] = [
   ...linkedin.providers,
+  pronto,
   ...finder.providers,
   ...email.providers,
   twilioLookup,

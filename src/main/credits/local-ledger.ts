@@ -3,14 +3,12 @@
 // until the licensing server's client plugs in, and stays as its test double. It must
 // never charge a key twice nor let holds and charges exceed the allowance.
 import type { CreditStatus } from '@shared/enrichment';
+import { DEFAULT_PRICES } from '../../server/prices';
 import type { Connection, Workbook } from '../workbook/database';
 import { getSetting, setSetting } from '../workbook/settings';
 import type { Charge, CreditClient, HoldGrant } from './credit-client';
 
 export const DEFAULT_LOCAL_ALLOWANCE = 10_000;
-
-/** Local prices until the server's price list arrives. */
-const PRICES: Record<string, number> = { 'http.request': 1 };
 
 export function periodOf(date: Date): { key: string; start: Date; end: Date } {
   const start = new Date(date.getFullYear(), date.getMonth(), 1);
@@ -25,7 +23,8 @@ export class LocalLedger implements CreditClient {
   ) {}
 
   price(actionId: string): number {
-    return PRICES[actionId] ?? 1;
+    // The server's default price list, so a workbook on its own charges what the server would.
+    return DEFAULT_PRICES[actionId] ?? 1;
   }
 
   allowance(): number {
