@@ -27,6 +27,7 @@ import { type GridSelection, NO_SELECTION, selectionSize, toRowSelection } from 
 import { isTyping } from './grid/use-grid-dom-events';
 import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
+import { ProvidersDialog } from './settings/providers-dialog';
 import { focusedColumnId, useMenuCommands } from './shell/use-commands';
 import { JobsProvider } from './state/jobs';
 import { isActive, stopRun, useCredits, useRuns } from './state/runs';
@@ -56,6 +57,7 @@ type OpenDialog =
   | { kind: 'audit'; enrichment: EnrichmentInfo; rowId: number }
   | { kind: 'enrichment-settings'; enrichment: EnrichmentInfo }
   | { kind: 'credits' }
+  | { kind: 'providers' }
   | { kind: 'capacity' }
   | null;
 
@@ -200,7 +202,7 @@ function Workspace() {
       for (const run of running)
         void stopRun(run.id).catch((error) => toast.error(error, 'Could not stop the run'));
     },
-    settings: () => setDialog({ kind: 'credits' }),
+    settings: () => setDialog({ kind: 'providers' }),
   });
 
   // Escape lets go of the selection (including "all in view") when nothing else wants it.
@@ -266,6 +268,8 @@ function Workspace() {
           activeRuns={activeRuns}
           runsOpen={runsOpen}
           onToggleRuns={() => setRunsOpen((open) => !open)}
+          onOpenProviders={() => setDialog({ kind: 'providers' })}
+          onOpenCredits={() => setDialog({ kind: 'credits' })}
           onDeleteRows={() => void deleteRows()}
           onShowColumn={showColumn}
         />
@@ -366,6 +370,7 @@ function Workspace() {
       {dialog?.kind === 'add-column' && table && (
         <AddColumnDialog
           tableId={table.id}
+          tableKind={table.kind}
           columns={table.columns}
           onClose={() => setDialog(null)}
           onAdded={reloadColumns}
@@ -387,6 +392,7 @@ function Workspace() {
       {dialog?.kind === 'credits' && (
         <CreditsDialog onClose={() => setDialog(null)} onRequest={() => setDialog({ kind: 'capacity' })} />
       )}
+      {dialog?.kind === 'providers' && <ProvidersDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'capacity' && <CapacityDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'enrichment-settings' && (
         <EnrichmentSettingsDialog

@@ -3,9 +3,10 @@
 // if" condition and auto-run with a credit cap. The main process validates the whole
 // configuration; once added, the run dialog opens with its quote.
 import type { ActionInfo, EnrichmentInfo } from '@shared/enrichment';
-import { COLUMN_TYPES, type ColumnInfo, type ColumnType } from '@shared/model';
+import { COLUMN_TYPES, type ColumnInfo, type ColumnType, type TableKind } from '@shared/model';
 import { type FormEvent, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { ActionOptions, ActionProviders, useProviderList } from '../enrich/action-picker';
 import { AI_COLUMN_TYPES, type AiDraft, AiForm, aiOptions, emptyAiDraft } from '../enrich/ai-form';
 import {
   emptyHttpDraft,
@@ -21,6 +22,8 @@ import { Modal } from './modal';
 
 interface AddColumnDialogProps {
   tableId: number;
+  /** the open table's kind: its actions are listed first */
+  tableKind?: TableKind;
   columns: ColumnInfo[];
   onClose(): void;
   onAdded(): void;
@@ -32,6 +35,7 @@ type Mode = 'plain' | 'enrichment';
 
 export function AddColumnDialog({
   tableId,
+  tableKind,
   columns,
   onClose,
   onAdded,
@@ -59,6 +63,7 @@ export function AddColumnDialog({
       .catch((err) => setError(errorMessage(err)));
   }, []);
   const action = actions.find((a) => a.id === actionId) ?? null;
+  const providerList = useProviderList();
   const isHttp = actionId === 'http.request';
   const isAi = actionId === 'ai.enrich';
 
@@ -185,13 +190,10 @@ export function AddColumnDialog({
                 }}
                 data-testid="add-column-action"
               >
-                {actions.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name} — {a.price} {a.price === 1 ? 'credit' : 'credits'} a result
-                  </option>
-                ))}
+                <ActionOptions actions={actions} tableKind={tableKind} />
               </select>
               {action && <span className="form-hint">{action.description}</span>}
+              <ActionProviders action={action} list={providerList} />
             </label>
             {action && action.inputs.length > 0 && (
               <fieldset className="field-group">

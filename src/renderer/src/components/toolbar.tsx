@@ -19,12 +19,16 @@ interface ToolbarProps {
   activeRuns: number;
   runsOpen: boolean;
   onToggleRuns(): void;
+  /** Settings → Providers (API keys, waterfall order) */
+  onOpenProviders(): void;
+  onOpenCredits(): void;
 }
 
 export function Toolbar(props: ToolbarProps) {
   const { tableName, hiddenColumns, canDelete, onSearch } = props;
   const [text, setText] = useState(props.search);
   const [hiddenMenu, setHiddenMenu] = useState<MenuAnchor | null>(null);
+  const [settingsMenu, setSettingsMenu] = useState<MenuAnchor | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // The search is reset from outside when another table opens.
@@ -81,6 +85,14 @@ export function Toolbar(props: ToolbarProps) {
       >
         Runs{props.activeRuns > 0 ? ` (${props.activeRuns} running)` : ''}
       </button>
+      <button
+        type="button"
+        onClick={(e) => setSettingsMenu(anchorBelow(e.currentTarget))}
+        aria-haspopup="menu"
+        data-testid="toolbar-settings"
+      >
+        Settings
+      </button>
       <span className="toolbar-spacer" />
       <input
         type="search"
@@ -98,6 +110,21 @@ export function Toolbar(props: ToolbarProps) {
         maxLength={1000}
         data-testid="search-input"
       />
+      {settingsMenu && (
+        <Menu
+          anchor={settingsMenu}
+          onClose={() => setSettingsMenu(null)}
+          testId="settings-menu"
+          items={[
+            {
+              label: 'Providers and API keys…',
+              onSelect: props.onOpenProviders,
+              testId: 'settings-providers',
+            },
+            { label: 'Credits and licensing…', onSelect: props.onOpenCredits, testId: 'settings-credits' },
+          ]}
+        />
+      )}
       {hiddenMenu && (
         <Menu
           anchor={hiddenMenu}
