@@ -21,6 +21,8 @@ export type ActionOutcome =
       provider?: string;
       /** rows the outcome adds to another table (a company's people as contacts) */
       linkedRows?: LinkedRows;
+      /** false: an answer that may change soon (a greylisted mailbox): asked again next time, not cached */
+      cache?: boolean;
     }
   | { status: 'not_found'; raw: string; provider?: string };
 

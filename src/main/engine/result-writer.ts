@@ -29,6 +29,8 @@ export interface RowResult {
   /** the provider that answered, when the action asked several */
   provider?: string | null;
   linkedRows?: LinkedRows | null;
+  /** false: the answer is not kept in the result cache */
+  cache?: boolean;
 }
 
 /** The table linked rows go to, resolved before the run. */
@@ -109,7 +111,7 @@ export class ResultWriter {
           now,
         );
         s.dropItem.run(runId, r.rowId);
-        if (!r.cached && r.cacheKey && (r.status === 'done' || r.status === 'not_found')) {
+        if (cacheable(r)) {
           s.cachePut.run(
             enrichment.config.actionId,
             enrichment.action.providerId,
@@ -208,6 +210,13 @@ export class ResultWriter {
   }
 }
 
+/** A fresh answer the result cache keeps (not a cache hit, an error or an answer marked passing). */
+export function cacheable(r: RowResult): r is RowResult & { cacheKey: string } {
+  return (
+    !r.cached && r.cacheKey !== null && r.cache !== false && (r.status === 'done' || r.status === 'not_found')
+  );
+}
+
 /** What the cache keeps of a result: the outcome, to be answered again for free. */
 export function outcomeOf(r: RowResult): ActionOutcome {
   const provider = r.provider ?? undefined;
@@ -236,6 +245,7 @@ export function resultOf(
     error: null,
     provider: outcome.provider ?? null,
     linkedRows: outcome.status === 'done' ? (outcome.linkedRows ?? null) : null,
+    cache: outcome.status === 'done' ? outcome.cache : undefined,
     ...extra,
   };
 }

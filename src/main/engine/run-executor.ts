@@ -14,6 +14,7 @@ import { rowsTable, sqlColumn } from '../workbook/schema';
 import type { ActionOutcome } from './actions';
 import type { LoadedEnrichment } from './enrichments-service';
 import {
+  cacheable,
   chargedUnits,
   type LinkedTarget,
   outcomeOf,
@@ -323,9 +324,7 @@ export class RunExecutor {
   private push(result: RowResult): void {
     if (result.cacheKey !== null) {
       this.inFlightKeys.delete(result.cacheKey);
-      if (!result.cached && (result.status === 'done' || result.status === 'not_found')) {
-        this.bufferedOutcomes.set(result.cacheKey, outcomeOf(result));
-      }
+      if (cacheable(result)) this.bufferedOutcomes.set(result.cacheKey, outcomeOf(result));
     }
     this.buffer.push(result);
     if (this.buffer.length >= FLUSH_ROWS) this.flush();

@@ -110,6 +110,8 @@ const verify: ActionDefinition = {
           },
           raw: JSON.stringify(verdict),
           units: verdict.checked ? 1 : 0,
+          // Unknown (greylisted, unreachable) may be known tomorrow: not cached.
+          cache: verdict.status !== 'unknown',
           provider:
             verdict.method === 'syntax'
               ? undefined

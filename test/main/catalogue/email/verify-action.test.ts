@@ -101,7 +101,8 @@ describe('a Verify email column', () => {
     expect(await audit(3)).toMatchObject({ credits: 0 });
     expect(await audit(5)).toMatchObject({ credits: 0 });
 
-    // A second column asking the same questions is answered from the cache, free.
+    // A second column asking the same questions is answered from the cache, free; only
+    // the unknown (greylisted) address is asked again, since its answer is not kept.
     const again = await t.call('enrichments/add', {
       tableId: table.id,
       name: 'Email check again',
@@ -117,8 +118,10 @@ describe('a Verify email column', () => {
       (await t.call('runs/start', { enrichmentId: again.id, scope: { target: { kind: 'all' } } })).id,
     );
     expect(second).toMatchObject({ status: 'done', credits: 0 });
-    expect(second.cached).toBeGreaterThanOrEqual(6);
-    expect(smtp.rcpts.length).toBe(rcptsBefore);
+    expect(second.cached).toBeGreaterThanOrEqual(5);
+    const asked = smtp.rcpts.slice(rcptsBefore);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((a) => a === 'grey@example.test')).toBe(true);
   });
 
   it('refuses an unknown method when the column is added', async () => {
