@@ -27,6 +27,8 @@ export interface ActionInfo {
   tables?: ('companies' | 'contacts')[];
   /** Ids of the providers the action can ask, in their default order (waterfalls: the whole list). */
   providers?: string[];
+  /** The action works without any of them (they add detail when a key is set). */
+  providersOptional?: boolean;
 }
 
 export const enrichmentOutputSchema = z.object({

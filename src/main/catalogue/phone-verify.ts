@@ -281,6 +281,7 @@ const info: ActionInfo = {
   price: 1,
   tables: ['contacts'],
   providers: ['twilio-lookup'],
+  providersOptional: true,
   // The numbering plan changes slowly; a number checked this month stands.
   cacheTtlSeconds: 30 * 24 * 3600,
 };

@@ -80,6 +80,13 @@ export function ActionProviders({ action, list }: { action: ActionInfo | null; l
   const keyless = providers.filter((p) => !p.needsKey);
   const names = (ps: typeof providers) => ps.map((p) => p.name).join(', ');
 
+  if (keyed.length > 0 && withKey.length === 0 && action.providersOptional) {
+    return (
+      <p className="muted action-providers" data-testid="action-providers">
+        Works without a key; with a key for {names(keyed)} (Settings → Providers) it asks them too.
+      </p>
+    );
+  }
   if (keyed.length > 0 && withKey.length === 0) {
     return (
       <p className="form-warning action-providers" role="status" data-testid="action-providers-warning">
