@@ -27,6 +27,7 @@ import { type GridSelection, NO_SELECTION, selectionSize, toRowSelection } from 
 import { isTyping } from './grid/use-grid-dom-events';
 import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
+import { LinkedInImportDialog } from './import/linkedin-import-dialog';
 import { ProvidersDialog } from './settings/providers-dialog';
 import { focusedColumnId, useMenuCommands } from './shell/use-commands';
 import { JobsProvider } from './state/jobs';
@@ -59,6 +60,7 @@ type OpenDialog =
   | { kind: 'credits' }
   | { kind: 'providers' }
   | { kind: 'capacity' }
+  | { kind: 'linkedin-import' }
   | null;
 
 function Workspace() {
@@ -263,6 +265,7 @@ function Workspace() {
           search={search}
           onSearch={setSearch}
           onImport={() => openImport(null)}
+          onImportLinkedIn={() => setDialog({ kind: 'linkedin-import' })}
           onExport={() => tableReady && setDialog({ kind: 'export' })}
           onAddColumn={() => tableReady && setDialog({ kind: 'add-column' })}
           activeRuns={activeRuns}
@@ -358,6 +361,9 @@ function Workspace() {
           }}
           onBusyChange={setImportBusy}
         />
+      )}
+      {dialog?.kind === 'linkedin-import' && (
+        <LinkedInImportDialog tables={tables} currentTableId={activeId} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'export' && table && (
         <ExportDialog

@@ -11,6 +11,7 @@ interface ToolbarProps {
   search: string;
   onSearch(value: string): void;
   onImport(): void;
+  onImportLinkedIn(): void;
   onExport(): void;
   onAddColumn(): void;
   onDeleteRows(): void;
@@ -50,6 +51,9 @@ export function Toolbar(props: ToolbarProps) {
       </h1>
       <button type="button" onClick={props.onImport} data-testid="toolbar-import">
         Import
+      </button>
+      <button type="button" onClick={props.onImportLinkedIn} data-testid="toolbar-import-linkedin">
+        From LinkedIn
       </button>
       <button type="button" onClick={props.onExport} data-testid="toolbar-export">
         Export
