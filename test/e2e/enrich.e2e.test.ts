@@ -158,6 +158,9 @@ describe('enrichment columns', () => {
     await page.getByTestId('add-column-name').fill('Phone check');
     await page.getByTestId('add-column-action').selectOption('phone.verify');
     await page.getByTestId('add-column-input-phone').selectOption({ label: 'Phone' });
+    // Only some fields become columns.
+    for (const label of ['Line type', 'Phone country', 'Phone check', 'Carrier'])
+      await page.getByLabel(`Add ${label}`, { exact: true }).uncheck();
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'add-phone-verify.png') });
     await page.getByTestId('add-column-submit').click();
     const dialog = page.getByTestId('run-dialog');
