@@ -3,7 +3,7 @@
 // by playwright-core. Each test gets its own user-data folder and waits for the app's
 // readiness marker instead of sleeping.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { tempDir } from '../helpers/temp';
@@ -32,14 +32,20 @@ export function cli(workbook: string, args: string[]): string {
   });
 }
 
-/** Starts a web shell on a fresh workbook; `prepare` may fill the workbook first (via the CLI). */
+/**
+ * Starts a web shell on a fresh workbook; `prepare` may fill the workbook first (via the CLI).
+ * The licensing choice counts as made (the embedded demo server) unless `firstRun` is set:
+ * then the page shows the first-run screen and the harness waits for that instead.
+ */
 export async function startE2eApp(
   prepare?: (workbook: string) => void,
   env: Record<string, string> = {},
+  options: { firstRun?: boolean } = {},
 ): Promise<E2eApp> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
   const dir = tempDir('rowsmith-e2e-');
   const workbook = join(dir.path, 'workbook.rowsmith');
+  if (!options.firstRun) writeFileSync(join(dir.path, 'licensing.json'), '{ "mode": "embedded" }\n');
   prepare?.(workbook);
   const server = spawn(process.execPath, [join(ROOT, 'out/main/web.js')], {
     env: { ...process.env, ROWSMITH_USER_DATA: dir.path, ROWSMITH_WORKBOOK: workbook, PORT: '0', ...env },
@@ -79,7 +85,7 @@ export async function startE2eApp(
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
-    await page.getByTestId('app-ready').waitFor({ timeout: 30_000 });
+    await page.getByTestId(options.firstRun ? 'first-run' : 'app-ready').waitFor({ timeout: 30_000 });
     return {
       page,
       url,
