@@ -154,14 +154,15 @@ export class LinkedInImportService {
         { searchUrl: quote.searchUrl, limit, name: `Rowsmith import ${importId}` },
         ctx.signal,
       );
-      const seen = new Set<number>();
+      // Pronto answers every lead found so far on each poll: the new ones are past the count seen.
+      let seen = 0;
       const started = Date.now();
       const pollMs = this.deps.pollMs ?? 3_000;
       const maxWaitMs = this.deps.maxWaitMs ?? 60 * 60_000;
       for (;;) {
         const state = await pollPeopleSearch(providers.call(pronto), searchId, ctx.signal);
-        const fresh = state.leads.filter((_, i) => !seen.has(i));
-        state.leads.forEach((_, i) => seen.add(i));
+        const fresh = state.leads.slice(seen);
+        seen = Math.max(seen, state.leads.length);
         this.write(
           table,
           fresh,

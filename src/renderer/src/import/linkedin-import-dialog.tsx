@@ -87,7 +87,7 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
           type="button"
           className="primary"
           onClick={() => void start()}
-          disabled={!quote || !quote.providerReady || starting}
+          disabled={!quote?.providerReady || starting}
           data-testid="linkedin-import-start"
         >
           {starting ? 'Starting…' : 'Import'}
