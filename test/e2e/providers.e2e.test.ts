@@ -116,7 +116,13 @@ describe('Settings → Providers', () => {
     await expect.poll(order).toEqual([second, first, ...before.slice(2)]);
     // Focus follows the moved provider, so it can keep moving from the keyboard.
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (globalThis as unknown as FocusedDocument).document.activeElement?.getAttribute('data-testid') ??
+            null,
+        ),
+      )
       .toBe(`waterfall-down-email.verify-${first}`);
 
     await page.reload();
@@ -152,3 +158,8 @@ describe('Settings → Providers', () => {
       .toMatch(/^No provider has a key yet — Settings → Providers\. Until then only SMTP probe/);
   });
 });
+
+/** The page's document as far as this test reads it (the e2e tests compile without the DOM library). */
+interface FocusedDocument {
+  document: { activeElement: { getAttribute(name: string): string | null } | null };
+}

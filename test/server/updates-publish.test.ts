@@ -31,7 +31,7 @@ function latest(base: string, platform: 'linux' | 'win32') {
     { provider: 'generic', url: base },
     // biome-ignore lint/suspicious/noExplicitAny: the two fields GenericProvider reads from its AppUpdater
     { channel: null, isAddNoCacheQuery: false } as any,
-    { executor: new NodeHttpExecutor(), platform, isUseMultipleRangeRequest: true },
+    { executor: new NodeHttpExecutor() as never, platform, isUseMultipleRangeRequest: true },
   );
   return p.getLatestVersion();
 }

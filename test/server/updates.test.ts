@@ -71,7 +71,7 @@ function provider(
     { provider: 'generic', url: base },
     // biome-ignore lint/suspicious/noExplicitAny: the two fields GenericProvider reads from its AppUpdater
     { channel: opts.channel ?? null, isAddNoCacheQuery: false } as any,
-    { executor, platform, isUseMultipleRangeRequest: true },
+    { executor: executor as never, platform, isUseMultipleRangeRequest: true },
   );
   if (opts.stagingId) p.setRequestHeaders({ 'x-user-staging-id': opts.stagingId });
   return p;
@@ -291,7 +291,7 @@ describeDialects('auto-update feed', (dialect) => {
         sizes.push(chunk.length);
         checksums.push(createHash('sha256').update(chunk).digest('base64'));
       }
-      return { version: '2', files: [{ name: 'file', offset: 0, checksums, sizes }] };
+      return { version: '2' as const, files: [{ name: 'file', offset: 0, checksums, sizes }] };
     };
     expect((await upload('1.1.0', 'Rowsmith-1.1.0.AppImage', next)).status).toBe(201);
     await publish('1.1.0', { channel: 'stable' });
