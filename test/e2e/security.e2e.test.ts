@@ -11,7 +11,6 @@ import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, columnId, expectRowCount, openTable } from './grid';
 import { cli, type E2eApp, startE2eApp } from './harness';
@@ -22,14 +21,6 @@ const PAYLOADS = [
   `"><svg onload="window.__pwned='svg'">`,
   `javascript:window.__pwned='link'`,
 ];
-
-/**
- * Runs a function in the page. Its source is a string: this file is compiled for Node,
- * without the DOM's types, and the function only ever runs in Chromium.
- */
-function inPage<T = unknown>(page: Page, source: string, arg?: unknown): Promise<T> {
-  return page.evaluate(`(${source})(${JSON.stringify(arg ?? null)})`) as Promise<T>;
-}
 
 interface Foreign {
   url: string;
@@ -112,14 +103,11 @@ describe('security', () => {
     for (const [i, payload] of PAYLOADS.entries()) {
       await expect.poll(() => cell(page, i, name).textContent()).toBe(payload);
     }
-    const injected = await inPage<{ pwned: string | null; elements: number; links: (string | null)[] }>(
-      page,
-      `() => ({
-        pwned: window.__pwned ?? null,
-        elements: document.querySelectorAll('.ag-cell img, .ag-cell script, .ag-cell svg[onload]').length,
-        links: [...document.querySelectorAll('.ag-cell a')].map((a) => a.getAttribute('href')),
-      })`,
-    );
+    const injected = await page.evaluate(() => ({
+      pwned: (window as { __pwned?: string }).__pwned ?? null,
+      elements: document.querySelectorAll('.ag-cell img, .ag-cell script, .ag-cell svg[onload]').length,
+      links: [...document.querySelectorAll('.ag-cell a')].map((a) => a.getAttribute('href')),
+    }));
     expect(injected.pwned).toBeNull();
     expect(injected.elements).toBe(0);
     expect(injected.links.filter((href) => href?.toLowerCase().startsWith('javascript:'))).toEqual([]);
@@ -128,49 +116,44 @@ describe('security', () => {
   // (eval cannot be tested from here: code evaluated through the DevTools protocol is exempt
   // from the page's CSP; that script-src is exactly 'self' is checked in test/main/web/server.test.ts.)
   it('the CSP stops injected inline scripts and inline event handlers', async () => {
-    const result = await inPage<{ inline: string | null; violations: string[] }>(
-      app.page,
-      `async () => {
-        const violations = [];
-        document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-        const script = document.createElement('script');
-        script.textContent = "window.__inline = 'ran'";
-        document.body.append(script);
-        const handler = document.createElement('div');
-        handler.setAttribute('onclick', "window.__inline = 'handler'");
-        document.body.append(handler);
-        handler.click();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return { inline: window.__inline ?? null, violations };
-      }`,
-    );
+    const result = await app.page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      const script = document.createElement('script');
+      script.textContent = "window.__inline = 'ran'";
+      document.body.append(script);
+      const handler = document.createElement('div');
+      handler.setAttribute('onclick', "window.__inline = 'handler'");
+      document.body.append(handler);
+      handler.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { inline: (window as { __inline?: string }).__inline ?? null, violations };
+    });
     expect(result.inline).toBeNull();
     expect(result.violations).toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr']));
   });
 
   it('the CSP stops requests to other origins: fetch, images and frames', async () => {
     const before = foreign.hits.length;
-    const result = await inPage(
-      app.page,
-      `async (target) => {
-        const fetched = await fetch(target + '/fetch').then(() => 'answered', () => 'refused');
-        const img = document.createElement('img');
-        img.src = target + '/image.png';
-        const imgDone = new Promise((resolve) => {
-          img.onerror = () => resolve('refused');
-          img.onload = () => resolve('loaded');
-        });
-        document.body.append(img);
-        const frame = document.createElement('iframe');
-        frame.src = target + '/frame';
-        document.body.append(frame);
-        const image = await imgDone;
-        // Nothing to wait for when nothing loads: give a frame time it would have needed.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return { fetched, image };
-      }`,
-      foreign.url,
-    );
+    const result = await app.page.evaluate(async (target) => {
+      const fetched = await fetch(`${target}/fetch`).then(
+        () => 'answered',
+        () => 'refused',
+      );
+      const img = document.createElement('img');
+      img.src = `${target}/image.png`;
+      const imgDone = new Promise((resolve) => {
+        img.onerror = () => resolve('refused');
+        img.onload = () => resolve('loaded');
+      });
+      document.body.append(img);
+      const frame = document.createElement('iframe');
+      frame.src = `${target}/frame`;
+      document.body.append(frame);
+      const image = await imgDone;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { fetched, image };
+    }, foreign.url);
     expect(result).toEqual({ fetched: 'refused', image: 'refused' });
     expect(foreign.hits.slice(before)).toEqual([]);
   });
@@ -178,23 +161,19 @@ describe('security', () => {
   it('a <webview> is an inert element that loads nothing', async () => {
     const before = foreign.hits.length;
     const frames = app.page.frames().length;
-    // A plain element: no src behaviour, no guest contents, nothing to attach.
-    const webview = await inPage(
-      app.page,
-      `async (target) => {
-        const element = document.createElement('webview');
-        element.setAttribute('src', target + '/webview');
-        element.setAttribute('nodeintegration', '');
-        document.body.append(element);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return {
-          type: element.constructor.name,
-          hasSrc: 'src' in element,
-          hasWebContents: 'getWebContentsId' in element,
-        };
-      }`,
-      foreign.url,
-    );
+    const webview = await app.page.evaluate(async (target) => {
+      const element = document.createElement('webview');
+      element.setAttribute('src', `${target}/webview`);
+      element.setAttribute('nodeintegration', '');
+      document.body.append(element);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A plain element: no src behaviour, no guest contents, nothing to attach.
+      return {
+        type: element.constructor.name,
+        hasSrc: 'src' in element,
+        hasWebContents: 'getWebContentsId' in element,
+      };
+    }, foreign.url);
     expect(webview).toEqual({ type: 'HTMLElement', hasSrc: false, hasWebContents: false });
     expect(app.page.frames().length).toBe(frames);
     expect(foreign.hits.slice(before)).toEqual([]);
@@ -204,15 +183,14 @@ describe('security', () => {
     const { page } = app;
     const appUrl = page.url();
     const popupOpened = page.context().waitForEvent('page');
-    const handle = await inPage(
-      page,
-      `(target) => (window.open(target + '/popup') === null ? 'blocked' : 'opened')`,
-      foreign.url,
-    );
+    const handle = await page.evaluate((target) => {
+      const opened = window.open(`${target}/popup`);
+      return opened === null ? 'blocked' : 'opened';
+    }, foreign.url);
     const popup = await popupOpened;
     await popup.waitForLoadState();
     // Cross-Origin-Opener-Policy: same-origin puts the foreign page in its own browsing context group.
-    expect(await inPage(popup, '() => window.opener')).toBeNull();
+    expect(await popup.evaluate(() => window.opener)).toBeNull();
     await popup.close();
     expect(handle).toBe('opened');
     expect(page.url()).toBe(appUrl);
