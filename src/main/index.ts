@@ -6,11 +6,14 @@ import { createApp } from './app/create-app';
 import { createLogger } from './logger';
 import { SecretStore } from './secrets/secret-store';
 import { dialogHooks } from './shell/dialogs';
+import { startFileLog } from './shell/file-log';
 import { forwardEvents, registerIpc, sendEvent } from './shell/ipc';
 import { buildMenuTemplate } from './shell/menu';
+import { pointAtElectronSqlite } from './shell/native-sqlite';
 import { safeStorageCipher } from './shell/secrets';
 import { hardenApp, hardenSession, openExternalSafely } from './shell/security';
 import { claimSingleInstance } from './shell/single-instance';
+import { electronUpdater } from './shell/updater';
 import { createMainWindow, isOwnPage } from './shell/window';
 
 const log = createLogger('shell');
@@ -24,6 +27,8 @@ if (claimSingleInstance(app, () => mainWindow)) {
 async function start(): Promise<void> {
   hardenSession();
   const userData = app.getPath('userData');
+  startFileLog(userData);
+  pointAtElectronSqlite();
   const core = await createApp({
     userDataDir: userData,
     workbookPath: process.env.ROWSMITH_WORKBOOK ?? join(userData, 'workbook.rowsmith'),
@@ -32,6 +37,7 @@ async function start(): Promise<void> {
     resumeRuns: true,
     licensing: 'server',
     secrets: SecretStore.inFolder(userData, safeStorageCipher()),
+    updater: electronUpdater(),
   });
   registerIpc(core.handlers, isOwnPage);
   Menu.setApplicationMenu(

@@ -32,6 +32,8 @@ export interface LicensingServerOptions {
   logLevel?: LogLevel;
   /** Log every request (default true when logLevel is info or finer). */
   logRequests?: boolean;
+  /** Where pino writes its JSON lines (default stdout); the desktop app passes its logger. */
+  logStream?: { write(line: string): void };
   /** Per token (or per IP without one) and per window; `false` turns limiting off. */
   rateLimit?: false | { max?: number; timeWindowMs?: number; activateMax?: number };
   /** default 24 h */
@@ -64,7 +66,7 @@ export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000, activateMax:
 export async function createServer(opts: LicensingServerOptions): Promise<LicensingServer> {
   const logLevel = opts.logLevel ?? 'info';
   const app = Fastify({
-    logger: { level: logLevel },
+    logger: { level: logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     logController: new LogController({
       disableRequestLogging: !(opts.logRequests ?? ['info', 'debug', 'trace'].includes(logLevel)),
     }),

@@ -38,6 +38,7 @@ import {
   type WaterfallInfo,
   waterfallIdSchema,
 } from './provider-settings';
+import { type UpdateStatus, updateChannelSchema } from './updates';
 
 const name = z.string().trim().min(1, 'a name is required').max(120);
 const fileId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a file id');
@@ -287,6 +288,20 @@ export const channels = {
     output: {} as WaterfallInfo,
   },
 
+  /** Auto-update (the packaged app): status, check, download, "Restart to update", the channel. */
+  'updates/status': { input: empty, output: {} as UpdateStatus },
+  'updates/check': { input: empty, output: {} as UpdateStatus },
+  'updates/download': { input: empty, output: {} as UpdateStatus },
+  /** Refused (busy) while a column is running. */
+  'updates/install': { input: empty, output: {} as { installing: true } },
+  'updates/set-channel': {
+    input: z.object({ channel: updateChannelSchema }).strict(),
+    output: {} as UpdateStatus,
+  },
+
+  /** Plain text for a support ticket: versions, workbook shape, credits, runs, log tail; never a secret. */
+  'diagnostics/collect': { input: empty, output: {} as { text: string } },
+
   'shell/open-external': {
     input: z.object({ url: z.string().url().max(4_096) }),
     output: {} as { opened: boolean },
@@ -312,6 +327,8 @@ export interface ServerEvents {
   'run/finished': RunInfo;
   /** The balance changed on the server, or the server went out of reach or came back. */
   'credits/changed': CreditStatus;
+  /** The updater's phase, progress or channel changed, or whether it may restart now. */
+  'updates/changed': UpdateStatus;
   /** Electron: the user picked an item of the application menu (or pressed its shortcut). */
   'menu/command': { command: MenuCommand };
 }
@@ -323,6 +340,7 @@ export const EVENT_NAMES: EventName[] = [
   'run/progress',
   'run/finished',
   'credits/changed',
+  'updates/changed',
   'menu/command',
 ];
 

@@ -2,14 +2,23 @@
 // into accelerators (and sends `menu/command` events), the web shell's keydown handler
 // matches the same keys, so both shells answer Ctrl/Cmd+O the same way. No I/O here.
 
-export const MENU_COMMANDS = ['import', 'export', 'find', 'run-column', 'stop-runs', 'settings'] as const;
+export const MENU_COMMANDS = [
+  'import',
+  'export',
+  'find',
+  'run-column',
+  'stop-runs',
+  'settings',
+  'about',
+  'copy-diagnostics',
+] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export interface CommandInfo {
   command: MenuCommand;
   label: string;
-  /** Electron accelerator syntax; CmdOrCtrl is Cmd on macOS and Ctrl elsewhere. */
-  accelerator: string;
+  /** Electron accelerator syntax; CmdOrCtrl is Cmd on macOS and Ctrl elsewhere. None: menu only. */
+  accelerator?: string;
 }
 
 export const COMMANDS: readonly CommandInfo[] = [
@@ -19,6 +28,8 @@ export const COMMANDS: readonly CommandInfo[] = [
   { command: 'run-column', label: 'Run Column…', accelerator: 'CmdOrCtrl+Enter' },
   { command: 'stop-runs', label: 'Stop Runs', accelerator: 'CmdOrCtrl+.' },
   { command: 'settings', label: 'Settings…', accelerator: 'CmdOrCtrl+,' },
+  { command: 'about', label: 'About Rowsmith and Updates…' },
+  { command: 'copy-diagnostics', label: 'Copy Diagnostics' },
 ];
 
 export const commandInfo = (command: MenuCommand): CommandInfo =>
@@ -43,6 +54,7 @@ export function commandForKey(press: KeyPress): MenuCommand | null {
   if (press.ctrlKey === press.metaKey || press.altKey || press.shiftKey) return null;
   const key = press.key.length === 1 ? press.key.toLowerCase() : press.key;
   for (const { command, accelerator } of COMMANDS) {
+    if (!accelerator) continue;
     const wanted = accelerator.replace(/^CmdOrCtrl\+/, '');
     if ((wanted.length === 1 ? wanted.toLowerCase() : wanted) === key) return command;
   }

@@ -3,9 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pinoToLogger } from '../../src/main/credits/licensing-service';
 import { openFileLog, readLogTail } from '../../src/main/log/file-log';
 import { configureLogging, createLogger, type LogSink, log } from '../../src/main/log/logger';
 import { Redactor, redactor } from '../../src/main/log/redact';
+import { SecretStore } from '../../src/main/secrets/secret-store';
 import { tempDir } from '../helpers/temp';
 
 let dir: ReturnType<typeof tempDir>;
@@ -115,5 +117,36 @@ describe('redactor', () => {
   });
   it('hides long random strings even without a label', () => {
     expect(r.text('key is 9c2f61a0b7e44d3f8e1a2b3c4d5e6f708192a3b4 ok')).toBe('key is [redacted] ok');
+  });
+});
+
+describe('the secret store and the embedded server feed the one logger', () => {
+  it('a value saved in the secret store is hidden in later log lines', () => {
+    const lines: string[] = [];
+    configureLogging({ sinks: [(_level, _scope, message) => lines.push(message)] });
+    const store = SecretStore.inFolder(dir.path);
+    store.set('provider:hunter', 'unshaped-provider-key');
+    log.scope('providers').warn('hunter refused unshaped-provider-key');
+    expect(SecretStore.inFolder(dir.path).get('provider:hunter')).toBe('unshaped-provider-key');
+    expect(lines).toEqual(['hunter refused [redacted]']);
+  });
+
+  it("the embedded licensing server's pino lines arrive at their level", () => {
+    const seen: string[] = [];
+    configureLogging({
+      level: 'debug',
+      sinks: [(level, scope, message) => seen.push(`${level} ${scope} ${message}`)],
+    });
+    const stream = pinoToLogger(createLogger('licensing-server'));
+    stream.write('{"level":40,"time":1,"msg":"rate limit reached"}\n');
+    stream.write('{"level":50,"time":1,"msg":"request failed","err":{"message":"boom"}}\n');
+    stream.write('{"level":30,"time":1,"msg":"listening"}\n');
+    stream.write('not json at all\n');
+    expect(seen).toEqual([
+      'warn licensing-server rate limit reached',
+      'error licensing-server request failed',
+      'info licensing-server listening',
+      'warn licensing-server not json at all',
+    ]);
   });
 });

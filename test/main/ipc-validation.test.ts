@@ -87,6 +87,12 @@ const VALID: { [C in Channel]: ChannelInput<C> } = {
   'waterfalls/list': {},
   'waterfalls/get': { waterfallId: 'person.email.find' },
   'waterfalls/set-order': { waterfallId: 'person.email.find', providerIds: ['hunter'] },
+  'updates/status': {},
+  'updates/check': {},
+  'updates/download': {},
+  'updates/install': {},
+  'updates/set-channel': { channel: 'beta' },
+  'diagnostics/collect': {},
   'shell/open-external': { url: 'https://example.com/' },
 };
 

@@ -29,6 +29,8 @@ import { createHandlerMap, type HandlerMap } from '../ipc/handler-map';
 import { JobManager } from '../jobs/job-manager';
 import { createLogger } from '../logger';
 import { SecretStore } from '../secrets/secret-store';
+import { UpdateController } from '../updater/update-controller';
+import type { UpdaterSetup } from '../updater/updater';
 import { openWorkbook, type Workbook } from '../workbook/database';
 import { RowsService } from '../workbook/rows-service';
 import { TablesService } from '../workbook/tables-service';
@@ -67,6 +69,8 @@ export interface AppOptions {
   linkedinImportPollMs?: number;
   /** The providers and actions Settings → Providers lists; the built-in catalogue by default (tests: a test adapter). */
   settingsCatalogue?: SettingsCatalogue;
+  /** The shell's auto-updater (Electron: electron-updater; web shell: only a test hook); none by default. */
+  updater?: UpdaterSetup;
 }
 
 export interface App {
@@ -88,6 +92,8 @@ export interface App {
   /** providers' API keys, base URLs and waterfall orders */
   providers: ProviderSettings;
   linkedinImport: LinkedInImportService;
+  /** auto-update: checks, downloads, "Restart to update" (never while a column runs) */
+  updates: UpdateController;
   events: EventBus;
   files: FileRegistry;
   handlers: HandlerMap;
@@ -139,6 +145,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const engine = new EngineService(workbook, tables, enrichments, credits, events, opts.engine);
   engine.onResultsWritten = (tableId) => rows.changed(tableId);
+  const updates = new UpdateController({
+    ...(opts.updater ?? { updater: null, isPackaged: false }),
+    currentVersion: opts.version,
+    userDataDir: opts.userDataDir,
+    activeRuns: () => engine.list().filter((r) => r.status === 'running' || r.status === 'stopping').length,
+    onChange: (status) => events.emit('updates/changed', status),
+  });
+  // "Restart to update" waits for running columns: the banner hears when that changes.
+  events.subscribe((event) => {
+    if (event === 'run/progress') updates.runsChanged('started');
+    else if (event === 'run/finished') updates.runsChanged('finished');
+  });
 
   const services = {
     workbook,
@@ -155,6 +173,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     secrets,
     providers,
     linkedinImport,
+    updates,
     events,
     files,
     dirs,
@@ -164,10 +183,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     await engine.resumeInterrupted();
     engine.watchCredits();
   }
+  updates.start();
   return {
     ...services,
     handlers,
     async close() {
+      updates.stop();
       await engine.shutdown();
       jobs.cancelAll();
       await Promise.all(

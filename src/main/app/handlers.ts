@@ -5,6 +5,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { ExportResult } from '@shared/model';
+import { PROVIDERS } from '../catalogue';
 import { ProviderSettingsService } from '../catalogue/provider-settings-service';
 import {
   activateRemote,
@@ -21,6 +22,7 @@ import { previewTableSource } from '../import/source';
 import type { HandlerImpl } from '../ipc/handler-map';
 import { getJsonSetting, setJsonSetting } from '../workbook/settings';
 import type { AppOptions, Services } from './create-app';
+import { collectDiagnostics } from './diagnostics';
 
 const IMPORTABLE = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
 
@@ -216,6 +218,38 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
     'waterfalls/get': async ({ waterfallId }) => providerSettings.getWaterfall(waterfallId),
     'waterfalls/set-order': async ({ waterfallId, providerIds }) =>
       providerSettings.setOrder(waterfallId, providerIds),
+
+    'updates/status': async () => s.updates.status(),
+    'updates/check': () => s.updates.check(),
+    'updates/download': async () => s.updates.download(),
+    'updates/install': async () => s.updates.install(),
+    'updates/set-channel': ({ channel }) => s.updates.setChannel(channel),
+
+    'diagnostics/collect': async () => {
+      let secrets: string[] = [];
+      try {
+        secrets = s.secrets.values();
+      } catch {
+        // undecryptable secrets cannot leak either; the diagnostics still help
+      }
+      const text = collectDiagnostics({
+        version: opts.version,
+        shell: platform.shell,
+        userDataDir: s.dirs.userData,
+        workbookPath: s.workbook.path,
+        tables: await s.tables.list(),
+        runs: s.engine.list(),
+        credits: s.engine.creditStatus(),
+        licensing: readLicensingMode(s.dirs.userData),
+        updates: s.updates.status(),
+        providers: PROVIDERS.filter((p) => p.needsKey).map((p) => ({
+          id: p.id,
+          hasKey: s.providers.hasKey(p.id),
+        })),
+        secrets,
+      });
+      return { text };
+    },
 
     'shell/open-external': async ({ url }) => {
       const safe = assertSafeExternalUrl(url);

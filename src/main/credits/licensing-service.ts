@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CreditStatus } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Workbook } from '../workbook/database';
 import { getJsonSetting, getSetting, setJsonSetting, setSetting } from '../workbook/settings';
@@ -63,6 +63,7 @@ async function startEmbedded(userDataDir: string, secrets: SecretStore): Promise
   const server = await createServer({
     database: { kind: 'sqlite', path: join(userDataDir, 'licensing', 'licensing.sqlite') },
     logLevel: 'warn',
+    logStream: pinoToLogger(createLogger('licensing-server')),
     rateLimit: false,
   });
   // ROWSMITH_DEMO_CREDITS sets the demo organisation's monthly allowance when it is created.
@@ -75,6 +76,24 @@ async function startEmbedded(userDataDir: string, secrets: SecretStore): Promise
     secrets.set('embedded.licenseKey', demo.licenseKey);
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return { url: address, licenseKey: demo.licenseKey, close: () => server.close() };
+}
+
+/** The embedded server's pino JSON lines, into the app's one logger (and so its log file). */
+export function pinoToLogger(logger: Logger): { write(line: string): void } {
+  return {
+    write(line) {
+      let entry: { level?: number; msg?: string; err?: unknown; [key: string]: unknown };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        logger.warn(line.trim());
+        return;
+      }
+      const { level = 30, msg = '', err } = entry;
+      const method = level >= 50 ? 'error' : level >= 40 ? 'warn' : level >= 30 ? 'info' : 'debug';
+      logger[method](msg, err);
+    },
+  };
 }
 
 const workbookDeviceId = (workbook: Workbook): string => {

@@ -3,11 +3,13 @@
 // to the renderer. In Electron the key is protected by the OS keychain (safeStorage,
 // passed in by the shell); elsewhere (web shell, CLI, tests) by a random key in a 0600
 // file beside the secrets, which protects against a copied secrets file but not against
-// someone who can read the user's files — the settings screen says so.
+// someone who can read the user's files — the settings screen says so. Every value held
+// here is also handed to the log redactor, so no log line ever carries one.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '@shared/errors';
+import { redactor } from '../log/redact';
 
 /** Encrypts the secrets file's content; Electron's safeStorage or a key file. */
 export interface SecretCipher {
@@ -69,6 +71,11 @@ export class SecretStore {
     return this.read()[name] ?? null;
   }
 
+  /** Every stored value, for the redactor that keeps them out of logs and diagnostics. */
+  values(): string[] {
+    return Object.values(this.read());
+  }
+
   set(name: string, value: string | null): void {
     const all = { ...this.read() };
     if (value === null) delete all[name];
@@ -79,6 +86,8 @@ export class SecretStore {
     chmodSync(tmp, 0o600);
     renameSync(tmp, this.path);
     this.cache = all;
+    // Whatever is kept here is never written to a log line.
+    redactor.addSecrets([value]);
   }
 
   private read(): Record<string, string> {
@@ -92,6 +101,7 @@ export class SecretStore {
         string,
         string
       >;
+      redactor.addSecrets(Object.values(this.cache));
     } catch {
       throw new AppError(
         'internal',

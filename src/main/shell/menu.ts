@@ -88,6 +88,8 @@ export function buildMenuTemplate(opts: MenuOptions): MenuItemConstructorOptions
   const help: MenuItemConstructorOptions = {
     role: 'help',
     submenu: [
+      item('about'),
+      item('copy-diagnostics'),
       { label: 'Show Data Folder', click: () => opts.showDataFolder() },
       ...(mac ? [] : [separator, { role: 'about' } as const]),
     ],

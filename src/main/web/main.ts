@@ -3,19 +3,24 @@
 import { join } from 'node:path';
 import { createApp } from '../app/create-app';
 import { defaultUserDataDir } from '../app/paths';
+import { openFileLog } from '../log/file-log';
 import { createLogger } from '../logger';
+import { updaterFromEnv } from '../updater/scripted-updater';
 import { startWebShell } from './server';
 
 const log = createLogger('web');
 
 async function main(): Promise<void> {
+  const userDataDir = defaultUserDataDir();
+  openFileLog(userDataDir);
   const app = await createApp({
-    userDataDir: defaultUserDataDir(),
+    userDataDir,
     workbookPath: process.env.ROWSMITH_WORKBOOK || undefined,
     version: process.env.ROWSMITH_VERSION ?? '0.1.0',
     platform: { shell: 'web' },
     resumeRuns: true,
     licensing: 'server',
+    updater: updaterFromEnv(),
   });
   const shell = await startWebShell({
     handlers: app.handlers,

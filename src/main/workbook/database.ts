@@ -20,14 +20,17 @@ export interface Workbook {
   close(): Promise<void>;
 }
 
-/** Electron needs a better-sqlite3 build for its own ABI; the launcher passes its path. */
-const nativeBinding = process.env.ROWSMITH_SQLITE_BINDING || undefined;
+/**
+ * Electron needs a better-sqlite3 build for its own ABI; `npm start` or the packaged app
+ * passes its path. Read at open time: the packaged app sets it after this module loads.
+ */
+const nativeBinding = () => process.env.ROWSMITH_SQLITE_BINDING || undefined;
 
 export function openConnection(
   path: string,
   opts: { readonly?: boolean; role?: 'ui' | 'job' } = {},
 ): Connection {
-  const conn = new Database(path, { readonly: opts.readonly ?? false, nativeBinding });
+  const conn = new Database(path, { readonly: opts.readonly ?? false, nativeBinding: nativeBinding() });
   // 16 KiB pages suit wide rows and bulk loads (about 10% faster imports than 4 KiB);
   // the size can only be set on a new, empty file, before WAL is turned on.
   if (!opts.readonly && conn.pragma('page_count', { simple: true }) === 0) conn.pragma('page_size = 16384');

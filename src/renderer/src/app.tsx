@@ -29,6 +29,8 @@ import { emptyView, isFiltered, sameView } from './grid/view';
 import { ImportDialog } from './import/import-dialog';
 import { LinkedInImportDialog } from './import/linkedin-import-dialog';
 import { ProvidersDialog } from './settings/providers-dialog';
+import { AboutDialog, copyDiagnostics } from './shell/about-dialog';
+import { UpdateBanner } from './shell/update-banner';
 import { focusedColumnId, useMenuCommands } from './shell/use-commands';
 import { JobsProvider } from './state/jobs';
 import { isActive, stopRun, useCredits, useRuns } from './state/runs';
@@ -61,6 +63,7 @@ type OpenDialog =
   | { kind: 'providers' }
   | { kind: 'capacity' }
   | { kind: 'linkedin-import' }
+  | { kind: 'about' }
   | null;
 
 function Workspace() {
@@ -205,6 +208,15 @@ function Workspace() {
         void stopRun(run.id).catch((error) => toast.error(error, 'Could not stop the run'));
     },
     settings: () => setDialog({ kind: 'providers' }),
+    about: () => setDialog({ kind: 'about' }),
+    'copy-diagnostics': () => {
+      copyDiagnostics()
+        .then(({ copied }) => {
+          if (copied) toast.success('Diagnostics copied to the clipboard');
+          else setDialog({ kind: 'about' });
+        })
+        .catch((error) => toast.error(error, 'Could not collect the diagnostics'));
+    },
   });
 
   // Escape lets go of the selection (including "all in view") when nothing else wants it.
@@ -276,6 +288,7 @@ function Workspace() {
           onDeleteRows={() => void deleteRows()}
           onShowColumn={showColumn}
         />
+        <UpdateBanner />
         <OutOfCreditsBanner onRequest={() => setDialog({ kind: 'capacity' })} />
         <div className="grid-area">
           {tableReady ? (
@@ -323,6 +336,7 @@ function Workspace() {
           onSelectAll={selectAllInView}
           onClearSelection={() => setSelection(NO_SELECTION)}
           onOpenCredits={() => setDialog({ kind: 'credits' })}
+          onOpenAbout={() => setDialog({ kind: 'about' })}
         />
       </main>
 
@@ -400,6 +414,7 @@ function Workspace() {
       )}
       {dialog?.kind === 'providers' && <ProvidersDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'capacity' && <CapacityDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'about' && <AboutDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'enrichment-settings' && (
         <EnrichmentSettingsDialog
           enrichment={dialog.enrichment}

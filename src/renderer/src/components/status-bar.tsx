@@ -5,6 +5,7 @@ import { formatCount, plural } from '../format';
 import { cancelJob, type JobEntry, useJobs } from '../state/jobs';
 import { useCredits } from '../state/runs';
 import { useToast } from '../state/toasts';
+import { useUpdates } from '../state/updates';
 import { JobProgressBar } from './job-progress';
 
 interface StatusBarProps {
@@ -15,6 +16,7 @@ interface StatusBarProps {
   onSelectAll(): void;
   onClearSelection(): void;
   onOpenCredits(): void;
+  onOpenAbout(): void;
 }
 
 export function StatusBar({
@@ -25,6 +27,7 @@ export function StatusBar({
   onSelectAll,
   onClearSelection,
   onOpenCredits,
+  onOpenAbout,
 }: StatusBarProps) {
   const running = useJobs().filter((j) => !j.finished);
   const rows = rowCount === null ? 'Loading…' : plural(rowCount, 'row');
@@ -60,7 +63,26 @@ export function StatusBar({
         <RunningJob key={job.jobId} job={job} />
       ))}
       <CreditMeter onOpen={onOpenCredits} />
+      <AboutButton onOpen={onOpenAbout} />
     </footer>
+  );
+}
+
+/** The version; a dot marks an update that is available or ready. */
+function AboutButton({ onOpen }: { onOpen(): void }) {
+  const status = useUpdates();
+  const ready = status && ['available', 'downloaded'].includes(status.phase.state);
+  return (
+    <button
+      type="button"
+      className="link-button status-version"
+      onClick={onOpen}
+      title={ready ? 'An update is available — About Rowsmith' : 'About Rowsmith, updates and diagnostics'}
+      data-testid="open-about"
+    >
+      {ready && <span className="update-dot" aria-hidden="true" />}
+      {status ? `v${status.currentVersion}` : 'About'}
+    </button>
   );
 }
 

@@ -1,0 +1,19 @@
+// Electron's updater for the app's UpdateController: electron-updater's autoUpdater,
+// which reads the generic feed the licensing server publishes (see ../updater/update-feed)
+// and checks each download's sha512. Its own logging goes through the one logger.
+import { app } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { createLogger } from '../logger';
+import type { Updater, UpdaterSetup } from '../updater/updater';
+
+const log = createLogger('updater');
+
+export function electronUpdater(): UpdaterSetup {
+  autoUpdater.logger = {
+    info: (message?: unknown) => log.info(String(message)),
+    warn: (message?: unknown) => log.warn(String(message)),
+    error: (message?: unknown) => log.error(String(message)),
+    debug: (message: string) => log.debug(message),
+  };
+  return { updater: autoUpdater as unknown as Updater, isPackaged: app.isPackaged };
+}
