@@ -6,8 +6,16 @@ export const COLUMN_TYPES = ['text', 'number', 'boolean', 'date', 'url', 'email'
 export const columnTypeSchema = z.enum(COLUMN_TYPES);
 export type ColumnType = z.infer<typeof columnTypeSchema>;
 
-export const TABLE_KINDS = ['companies', 'contacts', 'custom'] as const;
+/**
+ * companies and contacts: the two linked tables every workbook has. jobs: a company's job
+ * postings, linked to it, made by the Company jobs column when asked (deletable; made again
+ * on the next such run). custom: the user's own tables.
+ */
+export const TABLE_KINDS = ['companies', 'contacts', 'jobs', 'custom'] as const;
 export type TableKind = (typeof TABLE_KINDS)[number];
+
+/** The tables every workbook keeps: they cannot be deleted. */
+export const isBuiltInTable = (kind: TableKind): boolean => kind === 'companies' || kind === 'contacts';
 
 export const idSchema = z.number().int().positive();
 
@@ -36,7 +44,7 @@ export interface ColumnInfo {
   position: number;
   hidden: boolean;
   width: number | null;
-  /** Built-in link column (a contact's company); it cannot be retyped or deleted. */
+  /** Built-in link column (a contact's or a job's company); it cannot be retyped or deleted. */
   system: 'company_link' | null;
   /** The enrichment column whose results land here, and which of its output fields. */
   enrichmentId: number | null;

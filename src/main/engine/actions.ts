@@ -7,6 +7,7 @@ import { AppError } from '@shared/errors';
 import type { CellValue, ColumnType } from '@shared/model';
 import { CATALOGUE } from '../catalogue';
 import type { ProviderAccess } from '../catalogue/providers';
+import type { LinkedTableKind } from '../workbook/tables-service';
 import { type HttpRequestConfig, httpRequestConfigSchema, runHttpRequest } from './http-request-action';
 import { renderTemplate, templateColumns } from './template';
 
@@ -19,7 +20,7 @@ export type ActionOutcome =
       units?: number;
       /** the provider that answered, when the action asks several (a waterfall) */
       provider?: string;
-      /** rows the outcome adds to another table (a company's people as contacts) */
+      /** rows the outcome adds to another table (a company's people as contacts, its jobs) */
       linkedRows?: LinkedRows;
       /** false: an answer that may change soon (a greylisted mailbox): asked again next time, not cached */
       cache?: boolean;
@@ -27,18 +28,29 @@ export type ActionOutcome =
   | { status: 'not_found'; raw: string; provider?: string };
 
 /**
- * Where an action's linked rows go: the workbook's contacts table (created if the user
- * deleted it), with these columns added when missing. A row whose `dedupeColumn` value is
- * already in the table is not added again and not charged; each added row links back to
- * the row that found it through the table's company link.
+ * Where an action's linked rows go: the workbook's first table of `tableKind` (created,
+ * linked to Companies, if there is none), with these columns added when missing. A row
+ * already in the table (see `dedupe`) is not added again; each added row links back to
+ * the row that found it through the table's company link, when that row is a company.
  */
 export interface LinkedRowsSpec {
-  tableKind: 'contacts';
+  tableKind: LinkedTableKind;
   /** the name the table gets if it has to be created */
   tableName: string;
   /** column name -> type */
   columns: Record<string, ColumnType>;
-  dedupeColumn: string;
+  /**
+   * How a row already in the table is recognised: by the first of these keys (column
+   * names) whose first column has a value in the new row; its other columns compare as
+   * they are, an empty cell matching an empty cell. A row no key applies to is not added.
+   */
+  dedupe: string[][];
+  /**
+   * row_added: one unit per row actually added, whatever `units` the outcome says (a
+   * contact already in Contacts costs nothing). lookup: the outcome is charged as any
+   * other and the rows come with it at no extra cost.
+   */
+  chargePer: 'row_added' | 'lookup';
   /** the output key that receives the number of rows actually added */
   countKey?: string;
 }
@@ -62,10 +74,7 @@ export interface PreparedAction {
   execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
   /** The most units one row can be charged (default 1): the quote and the budget reserve this. */
   maxUnits?: number;
-  /**
-   * Outcomes add rows to another table: charged one unit per row actually added (after
-   * dedupe), whatever `units` the outcome says.
-   */
+  /** Outcomes add rows to another table (charged as `chargePer` says). */
   linkedRows?: LinkedRowsSpec;
 }
 

@@ -424,7 +424,7 @@ export class EngineService {
   ): Promise<RunInfo> {
     const columns = await this.tables.columns(enrichment.tableId);
     const linkedTarget = enrichment.action.linkedRows
-      ? await this.linkedTarget(enrichment.action.linkedRows)
+      ? await this.linkedTarget(enrichment.action.linkedRows, enrichment.tableId)
       : null;
     const executor = new RunExecutor({
       workbook: this.workbook,
@@ -464,28 +464,45 @@ export class EngineService {
 
   /**
    * The table an action's linked rows go to (the first of its kind, created if there is
-   * none), with the columns it needs added and its dedupe column indexed: all before the
-   * run, so the writer's transactions only insert.
+   * none), with the columns it needs added and its dedupe keys indexed: all before the
+   * run, so the writer's transactions only insert. Rows link back through the company
+   * link only when it points at the enrichment's own table (a column on Companies).
    */
-  private async linkedTarget(spec: LinkedRowsSpec): Promise<LinkedTarget> {
+  private async linkedTarget(spec: LinkedRowsSpec, sourceTableId: number): Promise<LinkedTarget> {
     const tables = await this.tables.list();
     let table = tables.find((t) => t.kind === spec.tableKind);
-    if (!table) table = await this.tables.createContacts(spec.tableName);
+    if (!table) table = await this.tables.createLinked(spec.tableKind, spec.tableName);
     for (const [name, type] of Object.entries(spec.columns)) {
       if (!table.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()))
         await this.tables.addColumn(table.id, name, type);
     }
     const columns = await this.tables.columns(table.id);
     const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
-    const dedupe = byName.get(spec.dedupeColumn.toLowerCase());
-    if (!dedupe)
-      throw new AppError('internal', `The ${table.name} table has no ${spec.dedupeColumn} column.`);
-    const link = columns.find((c) => c.system === 'company_link') ?? null;
     const t = rowsTable(table.id);
-    this.workbook.conn.exec(
-      `CREATE INDEX IF NOT EXISTS ${t}_${sqlColumn(dedupe.id)} ON ${t} (${sqlColumn(dedupe.id)})`,
-    );
-    return { tableId: table.id, columns: byName, dedupeColumnId: dedupe.id, linkColumnId: link?.id ?? null };
+    const dedupe = spec.dedupe.map((key) => {
+      const ids = key.map((name) => {
+        const column = byName.get(name.toLowerCase());
+        if (!column) throw new AppError('internal', `The ${table.name} table has no ${name} column.`);
+        return column.id;
+      });
+      const cols = ids.map((id) => sqlColumn(id));
+      this.workbook.conn.exec(
+        `CREATE INDEX IF NOT EXISTS ${t}_${cols.join('_')} ON ${t} (${cols.join(', ')})`,
+      );
+      return ids;
+    });
+    const link = columns.find((c) => c.system === 'company_link') ?? null;
+    const references = link
+      ? (this.workbook.conn.pragma(`foreign_key_list(${t})`) as { table: string; from: string }[]).some(
+          (fk) => fk.from === sqlColumn(link.id) && fk.table === rowsTable(sourceTableId),
+        )
+      : false;
+    return {
+      tableId: table.id,
+      columns: byName,
+      dedupe,
+      linkColumnId: references ? (link?.id ?? null) : null,
+    };
   }
 
   /** Auto-run rows that waited for the column's run go now. */

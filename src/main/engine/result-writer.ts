@@ -4,7 +4,7 @@
 // so a crash leaves every row either finished and charged once or still to do) and the
 // run's counters. It never charges for anything but a fresh result.
 import type { CellStatus } from '@shared/enrichment';
-import type { CellValue, ColumnInfo } from '@shared/model';
+import type { ColumnInfo } from '@shared/model';
 import type { CreditClient } from '../credits/credit-client';
 import type { Connection } from '../workbook/database';
 import { rowsTable, sqlColumn } from '../workbook/schema';
@@ -38,8 +38,9 @@ export interface LinkedTarget {
   tableId: number;
   /** lower-cased name -> column */
   columns: Map<string, ColumnInfo>;
-  dedupeColumnId: number;
-  /** the company link column, when the table has one */
+  /** the spec's dedupe keys as column ids, in order */
+  dedupe: number[][];
+  /** the company link column, when the table has one that points at the enrichment's table */
   linkColumnId: number | null;
 }
 
@@ -47,7 +48,8 @@ export interface LinkedTarget {
 export function chargedUnits(outcome: ActionOutcome, action: PreparedAction): number {
   if (outcome.status !== 'done') return 0;
   const max = Math.max(1, action.maxUnits ?? 1);
-  const units = action.linkedRows ? (outcome.linkedRows?.length ?? 0) : (outcome.units ?? 1);
+  const units =
+    action.linkedRows?.chargePer === 'row_added' ? (outcome.linkedRows?.length ?? 0) : (outcome.units ?? 1);
   return Math.max(0, Math.min(max, Math.floor(units)));
 }
 
@@ -84,10 +86,11 @@ export class ResultWriter {
       const charges = [];
       for (const r of batch) {
         let units = r.status === 'done' && !r.cached ? (r.units ?? 1) : 0;
-        if (r.status === 'done' && r.linkedRows && this.o.linkedTarget) {
+        const linked = enrichment.action.linkedRows;
+        if (r.status === 'done' && r.linkedRows && linked && this.o.linkedTarget) {
           const added = this.addLinkedRows(r.rowId, r.linkedRows);
-          units = r.cached ? 0 : Math.min(units, added);
-          const countKey = enrichment.action.linkedRows?.countKey;
+          if (linked.chargePer === 'row_added') units = Math.min(units, added);
+          const countKey = linked.countKey;
           if (countKey && r.values) r.values = { ...r.values, [countKey]: added };
         }
         if (r.status === 'done' && r.values && s.writeCells) {
@@ -151,30 +154,33 @@ export class ResultWriter {
   /** Inserts the rows not yet in the target table, linked to the row that found them; returns how many. */
   private addLinkedRows(sourceRowId: number, rows: LinkedRows): number {
     const target = this.o.linkedTarget as LinkedTarget;
-    const t = rowsTable(target.tableId);
-    const exists = this.conn.prepare(
-      `SELECT 1 FROM ${t} WHERE ${sqlColumn(target.dedupeColumnId)} = ? LIMIT 1`,
-    );
+    const exists = this.s.linkedExists;
     let added = 0;
     for (const row of rows) {
-      const names: string[] = [];
-      const params: (string | number | null)[] = [];
-      let dedupeValue: string | number | null = null;
+      const stored = new Map<number, string | number | null>();
       for (const [name, value] of Object.entries(row)) {
         const column = target.columns.get(name.toLowerCase());
         if (!column || column.system) continue;
-        const stored = storedOutput(column, value);
-        if (column.id === target.dedupeColumnId) dedupeValue = stored;
-        names.push(sqlColumn(column.id));
-        params.push(stored);
+        stored.set(column.id, storedOutput(column, value));
       }
-      if (dedupeValue === null || dedupeValue === '' || exists.get(dedupeValue)) continue;
-      if (target.linkColumnId !== null && target.tableId !== this.o.enrichment.tableId) {
+      const present = (id: number | undefined) => {
+        const v = id === undefined ? null : stored.get(id);
+        return v !== undefined && v !== null && v !== '';
+      };
+      const key = target.dedupe.findIndex((ids) => present(ids[0]));
+      if (key < 0) continue;
+      const keyIds = target.dedupe[key] as number[];
+      if (exists[key]?.get(...keyIds.map((id) => stored.get(id) ?? null))) continue;
+      const names = [...stored.keys()].map(sqlColumn);
+      const params = [...stored.values()];
+      if (target.linkColumnId !== null) {
         names.push(sqlColumn(target.linkColumnId));
         params.push(sourceRowId);
       }
       this.conn
-        .prepare(`INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+        .prepare(
+          `INSERT INTO ${rowsTable(target.tableId)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+        )
         .run(...params);
       added++;
     }
@@ -186,7 +192,16 @@ export class ResultWriter {
   private prepare() {
     const table = rowsTable(this.o.enrichment.tableId);
     const outputs = this.o.outputColumns.map((o) => `${sqlColumn(o.column.id)} = ?`);
+    const target = this.o.linkedTarget;
     return {
+      // One lookup per dedupe key: its first column has a value; the others match null-safely (IS).
+      linkedExists: (target?.dedupe ?? []).map((ids) =>
+        this.conn.prepare(
+          `SELECT 1 FROM ${rowsTable(target?.tableId as number)} WHERE ${ids
+            .map((id, i) => `${sqlColumn(id)} ${i === 0 ? '=' : 'IS'} ?`)
+            .join(' AND ')} LIMIT 1`,
+        ),
+      ),
       writeCells: outputs.length
         ? this.conn.prepare(`UPDATE ${table} SET ${outputs.join(', ')} WHERE id = ?`)
         : null,

@@ -4,7 +4,13 @@
 // addressed by integer ids.
 
 import { AppError } from '@shared/errors';
-import type { ColumnInfo, ColumnType, TableInfo, TableKind } from '@shared/model';
+import {
+  type ColumnInfo,
+  type ColumnType,
+  isBuiltInTable,
+  type TableInfo,
+  type TableKind,
+} from '@shared/model';
 import type { Workbook } from './database';
 import { rowsTable, sqlColumn } from './schema';
 import { fromStored, toStoredLenient } from './values';
@@ -25,6 +31,18 @@ const CONTACT_COLUMNS: ColumnSeed[] = [
   { name: 'LinkedIn URL', type: 'url' },
   { name: 'Company', type: 'number', system: 'company_link' },
 ];
+const JOB_COLUMNS: ColumnSeed[] = [
+  { name: 'Title', type: 'text' },
+  { name: 'Location', type: 'text' },
+  { name: 'Posted', type: 'date' },
+  { name: 'URL', type: 'url' },
+  { name: 'Company LinkedIn URL', type: 'url' },
+  { name: 'Company', type: 'number', system: 'company_link' },
+];
+
+/** The kinds of table whose rows link to a company (contact.company_id, job.company_id). */
+export type LinkedTableKind = Extract<TableKind, 'contacts' | 'jobs'>;
+const LINKED_SEEDS: Record<LinkedTableKind, ColumnSeed[]> = { contacts: CONTACT_COLUMNS, jobs: JOB_COLUMNS };
 
 export type TablesListener = (tableId: number | null, what: 'rows' | 'columns' | 'tables') => void;
 
@@ -123,10 +141,13 @@ export class TablesService {
     return this.createTableWith(name, 'custom', [{ name: 'Name', type: 'text' }]);
   }
 
-  /** A Contacts table linked to the first Companies table, as a new workbook has. */
-  async createContacts(name: string): Promise<TableInfo> {
+  /**
+   * A table of rows linked to the first Companies table: Contacts (as a new workbook has)
+   * or Jobs. Named `name`, or "name (2)" when the user already has a table of that name.
+   */
+  async createLinked(kind: LinkedTableKind, name: string): Promise<TableInfo> {
     const companies = (await this.list()).find((t) => t.kind === 'companies');
-    return this.createTableWith(name, 'contacts', CONTACT_COLUMNS, companies?.id);
+    return this.createTableWith(this.uniqueTableName(name), kind, LINKED_SEEDS[kind], companies?.id);
   }
 
   /** A table with no columns yet: an import adds the file's columns to it. */
@@ -144,7 +165,7 @@ export class TablesService {
 
   async delete(tableId: number): Promise<void> {
     const table = await this.get(tableId);
-    if (table.kind !== 'custom') {
+    if (isBuiltInTable(table.kind)) {
       throw new AppError(
         'forbidden',
         `${table.name} is one of the two linked tables of every workbook and cannot be deleted.`,
@@ -192,7 +213,10 @@ export class TablesService {
       await this.assertColumnNameFree(column.tableId, patch.name);
     }
     if (patch.type !== undefined && patch.type !== column.type && column.system) {
-      throw new AppError('forbidden', `${column.name} links contacts to companies; its type cannot change.`);
+      throw new AppError(
+        'forbidden',
+        `${column.name} links each row to its company; its type cannot change.`,
+      );
     }
     let unconverted = 0;
     const conn = this.workbook.conn;
@@ -237,7 +261,7 @@ export class TablesService {
   async deleteColumn(columnId: number): Promise<void> {
     const column = await this.column(columnId);
     if (column.system)
-      throw new AppError('forbidden', `${column.name} links contacts to companies and cannot be deleted.`);
+      throw new AppError('forbidden', `${column.name} links each row to its company and cannot be deleted.`);
     const conn = this.workbook.conn;
     const col = sqlColumn(columnId);
     conn.transaction(() => {
@@ -321,6 +345,17 @@ export class TablesService {
     })();
     this.onChange(tableId, 'tables');
     return this.get(tableId);
+  }
+
+  private uniqueTableName(wanted: string): string {
+    const taken = new Set(
+      (this.workbook.conn.prepare('SELECT name FROM tables').all() as { name: string }[]).map((r) =>
+        r.name.toLowerCase(),
+      ),
+    );
+    let name = wanted;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${wanted} (${n})`;
+    return name;
   }
 
   uniqueColumnName(tableId: number, wanted: string): string {

@@ -35,7 +35,8 @@ const LINKED: LinkedRowsSpec = {
     Country: 'text',
     Seniority: 'text',
   },
-  dedupeColumn: 'LinkedIn URL',
+  dedupe: [['LinkedIn URL']],
+  chargePer: 'row_added',
   countKey: 'added',
 };
 

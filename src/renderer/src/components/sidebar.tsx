@@ -1,6 +1,6 @@
 // The list of tables: open one, create one, rename (double-click, F2 or right-click) and
 // delete the user's own tables. Companies and Contacts are built in and always stay.
-import type { TableInfo } from '@shared/model';
+import { isBuiltInTable, type TableInfo } from '@shared/model';
 import { type KeyboardEvent, useState } from 'react';
 import { call } from '../api';
 import { formatCount } from '../format';
@@ -75,7 +75,7 @@ export function Sidebar({ tables, activeId, onSelect, onChanged }: SidebarProps)
       const buttons = [...document.querySelectorAll<HTMLButtonElement>('.table-item')];
       const i = buttons.indexOf(e.currentTarget);
       buttons[i + (e.key === 'ArrowDown' ? 1 : -1)]?.focus();
-    } else if (e.key === 'Delete' && table.kind === 'custom') {
+    } else if (e.key === 'Delete' && !isBuiltInTable(table.kind)) {
       e.preventDefault();
       void remove(table);
     }
@@ -145,8 +145,8 @@ export function Sidebar({ tables, activeId, onSelect, onChanged }: SidebarProps)
             {
               label: 'Delete…',
               danger: true,
-              disabled: menu.table.kind !== 'custom',
-              hint: menu.table.kind !== 'custom' ? 'Companies and Contacts are built in' : undefined,
+              disabled: isBuiltInTable(menu.table.kind),
+              hint: isBuiltInTable(menu.table.kind) ? 'Companies and Contacts are built in' : undefined,
               onSelect: () => void remove(menu.table),
               testId: 'table-menu-delete',
             },

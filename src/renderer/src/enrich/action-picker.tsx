@@ -26,7 +26,7 @@ function groupOrder(kind: TableKind | undefined): Group[] {
 function groupOf(action: ActionInfo, kind: TableKind | undefined): Group {
   const tables = action.tables ?? [];
   if (tables.length === 0) return 'any';
-  if (kind !== 'custom' && kind !== undefined && tables.includes(kind)) return kind;
+  if ((kind === 'companies' || kind === 'contacts') && tables.includes(kind)) return kind;
   return tables[0] as Group;
 }
 

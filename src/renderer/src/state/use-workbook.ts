@@ -6,9 +6,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, subscribe } from '../api';
 import { useToast } from './toasts';
 
-const KIND_ORDER = { companies: 0, contacts: 1, custom: 2 } as const;
+const KIND_ORDER = { companies: 0, contacts: 1, jobs: 2, custom: 3 } as const;
 
-/** Companies and Contacts first, then the user's tables in the order the workbook keeps them. */
+/** Companies and Contacts first, then Jobs, then the user's tables in the order the workbook keeps them. */
 export const sortTables = (tables: TableInfo[]): TableInfo[] =>
   tables
     .map((t, i) => ({ t, i }))
