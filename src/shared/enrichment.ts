@@ -11,6 +11,18 @@ export interface ActionOutput {
   type: ColumnType;
 }
 
+/**
+ * An option the Add column form offers for an action, with its default. The action checks
+ * the value again when the column is added; options not declared here are still accepted
+ * from scripts (the CLI's --config).
+ */
+export type ActionOption = {
+  key: string;
+  label: string;
+  /** a sentence under the field: what it does, what it costs */
+  hint?: string;
+} & ({ type: 'boolean'; default: boolean } | { type: 'integer'; default: number; min: number; max: number });
+
 export interface ActionInfo {
   id: string;
   name: string;
@@ -25,6 +37,8 @@ export interface ActionInfo {
   cacheTtlSeconds: number;
   /** The table kinds the action is meant for (the Add column menu groups by them); absent: any table. */
   tables?: ('companies' | 'contacts')[];
+  /** Options the Add column form shows (absent: none, or the action has its own form). */
+  options?: ActionOption[];
   /** Ids of the providers the action can ask, in their default order (waterfalls: the whole list). */
   providers?: string[];
   /** The action works without any of them (they add detail when a key is set). */

@@ -3,9 +3,17 @@
 // (sources.ts), keys its cache by the normalised URL or name plus that source, and
 // turns "nothing found" into a free not-found cell. A cell that holds something other
 // than a LinkedIn URL of the right kind is an error cell that says what was expected.
+// Company jobs may also add each job to the Jobs table; that never charges more than
+// the lookup itself.
 import type { ActionInfo, ActionOutput } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
-import type { ActionDefinition, ActionOutcome, RowInput } from '../../engine/actions';
+import type {
+  ActionDefinition,
+  ActionOutcome,
+  LinkedRows,
+  LinkedRowsSpec,
+  RowInput,
+} from '../../engine/actions';
 import type { ProviderCall } from '../providers';
 import { chooseSource, type SourceMethod, sourcesWith } from './sources';
 import type {
@@ -69,6 +77,11 @@ interface Spec<Q, T, O> {
     signal: AbortSignal,
   ): Promise<Lookup<T>>;
   values(value: T): Record<string, unknown>;
+  /**
+   * Rows an answer also adds to another table, when the options ask for it. The outcome
+   * always carries them, so that a cached answer can still fill the table later.
+   */
+  linked?: { spec(options: O): LinkedRowsSpec | null; rows(value: T, query: Q): LinkedRows };
 }
 
 const noOptions = (): null => null;
@@ -97,6 +110,7 @@ function define<Q, T, O>(spec: Spec<Q, T, O>): ActionDefinition {
         burst: source.burst,
         columns: Object.values(context.inputs),
         outputKeys: info.outputs.map((o) => o.key),
+        linkedRows: spec.linked?.spec(parsed) ?? undefined,
         cacheKey: (row) => {
           const query = read(row);
           return query === null ? `${id}|` : `${id}|${spec.key(query, parsed)}`;
@@ -114,7 +128,13 @@ function define<Q, T, O>(spec: Spec<Q, T, O>): ActionDefinition {
           );
           if (found.value === null)
             return { status: 'not_found', raw: found.raw || '{"found":false}', provider: id };
-          return { status: 'done', values: spec.values(found.value), raw: found.raw, provider: id };
+          return {
+            status: 'done',
+            values: spec.values(found.value),
+            raw: found.raw,
+            provider: id,
+            linkedRows: spec.linked?.rows(found.value, query),
+          };
         },
       };
     },
@@ -272,16 +292,58 @@ export const personByName = define<PersonInput, PersonProfile, null>({
 
 const DEFAULT_MAX_JOBS = 25;
 
-export const companyJobs = define<Ref, JobPosting[], number>({
+interface JobsOptions {
+  maxJobs: number;
+  /** each job also becomes a row of the Jobs table, linked to the company */
+  expandToTable: boolean;
+}
+
+/**
+ * The Jobs table: one row per posting, deduplicated by its URL, or, for a source that
+ * gives none (People Data Labs), by title, location and company together. The rows come
+ * with the lookup: adding them costs nothing more.
+ */
+const JOBS_TABLE: LinkedRowsSpec = {
+  tableKind: 'jobs',
+  tableName: 'Jobs',
+  columns: {
+    Title: 'text',
+    Location: 'text',
+    Posted: 'date',
+    URL: 'url',
+    'Company LinkedIn URL': 'url',
+  },
+  dedupe: [['URL'], ['Title', 'Location', 'Company LinkedIn URL']],
+  chargePer: 'lookup',
+};
+
+export const companyJobs = define<Ref, JobPosting[], JobsOptions>({
   info: {
     id: 'company.jobs',
     name: 'Company jobs',
     description:
-      "A company's open job postings (title, location, date posted, link) as a list, and how many there are.",
+      "A company's open job postings (title, location, date posted, link) as a list, and how many there are. Optionally each job also becomes a row of the Jobs table, linked to the company and never added twice, at no extra cost: the price is per company looked up.",
     inputs: [{ key: 'linkedinUrl', label: 'Company LinkedIn URL', required: true }],
     outputs: [
       { key: 'jobs', label: 'Jobs', type: 'json' },
       { key: 'count', label: 'Open jobs', type: 'number' },
+    ],
+    options: [
+      {
+        key: 'maxJobs',
+        label: 'Most jobs per company',
+        type: 'integer',
+        default: DEFAULT_MAX_JOBS,
+        min: 1,
+        max: 100,
+      },
+      {
+        key: 'expandToTable',
+        label: 'Also add each job to the Jobs table, linked to the company',
+        hint: 'Created if the workbook has none; a job already there is not added again. No extra credits.',
+        type: 'boolean',
+        default: false,
+      },
     ],
     price: 2,
     // Postings open and close daily.
@@ -290,19 +352,37 @@ export const companyJobs = define<Ref, JobPosting[], number>({
   },
   method: 'companyJobs',
   parse: (options) => {
-    const value = options.maxJobs ?? DEFAULT_MAX_JOBS;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) {
+    const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS;
+    if (typeof maxJobs !== 'number' || !Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > 100) {
       throw new AppError(
         'invalid_input',
         'Company jobs: the most jobs per company (maxJobs) is a whole number from 1 to 100.',
       );
     }
-    return value;
+    const expandToTable = options.expandToTable ?? false;
+    if (typeof expandToTable !== 'boolean') {
+      throw new AppError('invalid_input', 'Company jobs: expandToTable is true or false.');
+    }
+    return { maxJobs, expandToTable };
   },
   read: urlSpec('company').read,
-  key: (ref, max) => `${ref.url}|max=${max}`,
-  ask: (source, call, ref, max, signal) => method(source, 'companyJobs')(call, ref, max, signal),
+  // Whether jobs go to the table does not change the question: one cached answer serves both.
+  key: (ref, o) => `${ref.url}|max=${o.maxJobs}`,
+  ask: (source, call, ref, o, signal) => method(source, 'companyJobs')(call, ref, o.maxJobs, signal),
   values: (jobs) => ({ jobs, count: jobs.length }),
+  linked: {
+    spec: (o) => (o.expandToTable ? JOBS_TABLE : null),
+    rows: (jobs, ref) =>
+      jobs
+        .filter((j) => j.url || j.title)
+        .map((j) => ({
+          Title: j.title,
+          Location: j.location,
+          Posted: j.postedAt,
+          URL: j.url,
+          'Company LinkedIn URL': ref.url,
+        })),
+  },
 });
 
 /** Counts largest first, so the map reads as a ranking. */
