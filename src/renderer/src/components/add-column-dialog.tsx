@@ -6,6 +6,7 @@ import type { ActionInfo, EnrichmentInfo } from '@shared/enrichment';
 import { COLUMN_TYPES, type ColumnInfo, type ColumnType, type TableKind } from '@shared/model';
 import { type FormEvent, useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
+import { ActionOptionFields, type OptionValues, optionValues } from '../enrich/action-option-fields';
 import { ActionOptions, ActionProviders, useProviderList } from '../enrich/action-picker';
 import { AI_COLUMN_TYPES, type AiDraft, AiForm, aiOptions, emptyAiDraft } from '../enrich/ai-form';
 import {
@@ -48,6 +49,7 @@ export function AddColumnDialog({
   const [actionId, setActionId] = useState('');
   const [inputs, setInputs] = useState<Record<string, number>>({});
   const [picked, setPicked] = useState<Record<string, { on: boolean; name: string }>>({});
+  const [optionsSet, setOptionsSet] = useState<OptionValues>({});
   const [http, setHttp] = useState<HttpRequestDraft>(emptyHttpDraft);
   const [ai, setAi] = useState<AiDraft>(emptyAiDraft);
   const [rules, setRules] = useState<RunRules>({ condition: '', autoRun: false, creditCap: 100 });
@@ -88,6 +90,7 @@ export function AddColumnDialog({
       options = aiOptions(ai);
       outputs = [{ key: 'value', name: name.trim(), type: AI_COLUMN_TYPES[ai.outputType] }];
     } else {
+      options = optionValues(action.options, optionsSet);
       outputs = action.outputs
         .filter((o) => picked[o.key]?.on ?? true)
         .map((o) => ({ key: o.key, name: picked[o.key]?.name.trim() || o.label, type: o.type }));
@@ -187,6 +190,7 @@ export function AddColumnDialog({
                   setActionId(e.target.value);
                   setInputs({});
                   setPicked({});
+                  setOptionsSet({});
                 }}
                 data-testid="add-column-action"
               >
@@ -224,6 +228,9 @@ export function AddColumnDialog({
                   </label>
                 ))}
               </fieldset>
+            )}
+            {!isHttp && !isAi && (
+              <ActionOptionFields options={action?.options} values={optionsSet} onChange={setOptionsSet} />
             )}
             {isHttp ? (
               <HttpRequestForm draft={http} onChange={setHttp} />
