@@ -1,8 +1,9 @@
 // `rowsmith actions [--json]`: every action a column can run, with what it costs (the
 // licensing server's default price list, which wins over the action's own figure), the
-// table kinds it is meant for and the providers it can ask, each with whether it needs
-// a key. Needs no workbook and never reads a key: scripts use it to pick an action id.
-import type { ActionInfo } from '@shared/enrichment';
+// table kinds it is meant for, the providers it can ask, each with whether it needs
+// a key, and (as JSON) the options it declares. Needs no workbook and never reads a
+// key: scripts use it to pick an action id.
+import type { ActionInfo, ActionOption } from '@shared/enrichment';
 import { PROVIDERS } from '../main/catalogue';
 import { listActions } from '../main/engine/actions';
 import { DEFAULT_PRICE_LIST, type PriceEntry } from '../server/prices';
@@ -15,6 +16,8 @@ export interface ActionListing {
   /** the table kinds it is meant for; null: any table */
   tables: ('companies' | 'contacts')[] | null;
   providers: { id: string; name: string; needsKey: boolean }[];
+  /** the options its column takes in `--config`'s "options", with their defaults */
+  options: ActionOption[];
 }
 
 export function actionListings(actions: ActionInfo[] = listActions()): ActionListing[] {
@@ -30,6 +33,7 @@ export function actionListings(actions: ActionInfo[] = listActions()): ActionLis
         const p = PROVIDERS.find((x) => x.id === id);
         return { id, name: p?.name ?? id, needsKey: p?.needsKey ?? false };
       }),
+      options: a.options ?? [],
     };
   });
 }

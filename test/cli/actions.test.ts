@@ -36,6 +36,7 @@ describe('rowsmith actions', () => {
       price: { credits: number; unit: string };
       tables: string[] | null;
       providers: { id: string; name: string; needsKey: boolean }[];
+      options: { key: string; type: string; default: unknown }[];
     }[];
     const actions = listActions();
     expect(listed.map((a) => a.id)).toEqual(actions.map((a) => a.id));
@@ -60,6 +61,11 @@ describe('rowsmith actions', () => {
       providers: [],
     });
     expect(listed.find((a) => a.id === 'phone.verify')?.price).toEqual({ credits: 1, unit: 'phone number' });
+    // Options a script can set in --config, with their defaults.
+    expect(listed.find((a) => a.id === 'company.jobs')?.options).toContainEqual(
+      expect.objectContaining({ key: 'expandToTable', type: 'boolean', default: false }),
+    );
+    expect(listed.find((a) => a.id === 'http.request')?.options).toEqual([]);
   });
 
   it('prints a table a person can read, saying which providers need a key', async () => {
