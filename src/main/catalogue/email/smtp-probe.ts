@@ -1,5 +1,6 @@
 // Asks a domain's mail servers whether they would take mail for an address, the way a
 // sending server starts a delivery: banner, EHLO (HELO if refused), MAIL FROM, RCPT TO —
+// with SMTPUTF8 (RFC 6531) for a local part beyond ASCII —
 // and then stops. It never sends DATA, so no message is ever delivered. A second RCPT
 // for a made-up address at the same domain tells a catch-all server (which accepts
 // everyone) from one that really knows the mailbox.
@@ -61,7 +62,9 @@ class SmtpSession {
     private readonly host: string,
     private readonly timeoutMs: number,
   ) {
-    socket.setEncoding('latin1');
+    // Replies are read as UTF-8 (an SMTPUTF8 server may echo the address); commands are
+    // written as UTF-8, which is ASCII for every address without SMTPUTF8.
+    socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       this.buffer += chunk;
       let nl = this.buffer.indexOf('\n');
@@ -183,6 +186,8 @@ function seconds(ms: number): string {
 }
 
 const REJECT_USER = new Set([550, 551, 553]);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, on purpose
+const NON_ASCII = /[^\x00-\x7f]/;
 const GREYLIST = new Set([450, 451, 452]);
 
 /** A 55x that is about us (a blocklist, a policy) rather than about the mailbox. */
@@ -205,9 +210,25 @@ async function session(address: string, domain: string, host: string, opts: Prob
     if (banner.code !== 220)
       throw new SessionError(`${host} does not take connections now (${brief(banner)})`, true);
     let hello = await s.command(`EHLO ${opts.heloName}`, opts.signal);
-    if (hello.code !== 250) hello = await s.command(`HELO ${opts.heloName}`, opts.signal);
+    // An EHLO reply lists the server's extensions; a server that only knows HELO has none.
+    const extended = hello.code === 250;
+    if (!extended) hello = await s.command(`HELO ${opts.heloName}`, opts.signal);
     if (hello.code !== 250) throw new SessionError(`${host} refused our greeting (${brief(hello)})`, true);
-    const from = await s.command(`MAIL FROM:<${opts.probeSender}>`, opts.signal);
+    // A local part beyond ASCII travels only with SMTPUTF8 (RFC 6531); a server without it
+    // cannot take mail for such an address from anyone, so asking it would mean nothing.
+    const utf8 = NON_ASCII.test(address);
+    if (utf8 && !(extended && /\bSMTPUTF8\b/i.test(hello.text))) {
+      return {
+        kind: 'answer',
+        result: {
+          status: 'invalid',
+          reason: `${host} cannot receive mail for an internationalised address: it does not offer SMTPUTF8 (RFC 6531).`,
+          mx: host,
+          checked: true,
+        },
+      };
+    }
+    const from = await s.command(`MAIL FROM:<${opts.probeSender}>${utf8 ? ' SMTPUTF8' : ''}`, opts.signal);
     if (GREYLIST.has(from.code)) return { kind: 'greylisted', reply: from };
     if (from.code !== 250) throw new SessionError(`${host} refused our sender (${brief(from)})`, true);
     const rcpt = await s.command(`RCPT TO:<${address}>`, opts.signal);

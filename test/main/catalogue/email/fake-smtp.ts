@@ -14,6 +14,8 @@ export interface SmtpFake {
   rcpts: string[];
   /** MAIL FROM addresses in arrival order */
   senders: string[];
+  /** each MAIL FROM's parameters (e.g. "SMTPUTF8"), in arrival order */
+  mailParams: string[];
   /** the EHLO/HELO names clients gave */
   greetings: string[];
   /** messages received through DATA (must stay 0) */
@@ -21,25 +23,36 @@ export interface SmtpFake {
   close(): Promise<void>;
 }
 
+export interface SmtpFakeOptions {
+  /** a server that does not offer SMTPUTF8 in its EHLO reply */
+  noSmtpUtf8?: boolean;
+  /** a server that refuses EHLO (502) and only speaks HELO, as old servers do */
+  heloOnly?: boolean;
+}
+
 export async function startSmtpFake(
   decide: (address: string, attempt: number) => RcptDecision,
+  options: SmtpFakeOptions = {},
 ): Promise<SmtpFake> {
   const attempts = new Map<string, number>();
   const fake: SmtpFake = {
     port: 0,
     rcpts: [],
     senders: [],
+    mailParams: [],
     greetings: [],
     dataCount: 0,
     close: async () => {},
   };
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: ['STARTTLS', 'AUTH', ...(options.heloOnly ? ['EHLO'] : [])],
+    hideSMTPUTF8: options.noSmtpUtf8 ?? false,
     logger: false,
     banner: 'fake mail server ready',
     onMailFrom(address, session, callback) {
       fake.senders.push(address.address);
+      fake.mailParams.push(Object.keys(address.args || {}).join(' '));
       fake.greetings.push(session.hostNameAppearsAs);
       callback();
     },

@@ -253,3 +253,70 @@ describe('verifyEmail before the network', () => {
     ).rejects.toThrow(/“zerobunce” is not a method/);
   });
 });
+
+describe('international addresses and old servers', () => {
+  const decide = (address: string) =>
+    address.startsWith('josé@') || address.startsWith('ana@')
+      ? { code: 250 as const }
+      : { code: 550, message: '5.1.1 No such user' };
+  let utf8: SmtpFake;
+  let plain: SmtpFake;
+  let heloOnly: SmtpFake;
+  beforeAll(async () => {
+    utf8 = await startSmtpFake(decide);
+    plain = await startSmtpFake(decide, { noSmtpUtf8: true });
+    heloOnly = await startSmtpFake(decide, { heloOnly: true });
+  });
+  afterAll(async () => {
+    await utf8.close();
+    await plain.close();
+    await heloOnly.close();
+  });
+
+  it('a UTF-8 local part is asked with SMTPUTF8 when the server offers it', async () => {
+    const verdict = await verifyEmail('josé@example.test', {
+      providers: access({ smtpPort: utf8.port }),
+      signal: signal(),
+    });
+    expect(verdict).toMatchObject({ status: 'valid', address: 'josé@example.test', checked: true });
+    expect(utf8.rcpts[0]).toBe('josé@example.test');
+    expect(utf8.mailParams).toEqual(['SMTPUTF8']);
+  });
+
+  it('a server without SMTPUTF8 cannot take mail for it: invalid, said why, never asked', async () => {
+    const verdict = await verifyEmail('josé@example.test', {
+      providers: access({ smtpPort: plain.port }),
+      signal: signal(),
+    });
+    expect(verdict).toMatchObject({ status: 'invalid', method: 'smtp', checked: true });
+    expect(verdict.reason).toMatch(/does not offer SMTPUTF8 \(RFC 6531\)/);
+    expect(plain.rcpts).toEqual([]);
+    // An ASCII address on the same server is asked as usual, without the parameter.
+    const ascii = await verifyEmail('ana@example.test', {
+      providers: access({ smtpPort: plain.port }),
+      signal: signal(),
+    });
+    expect(ascii.status).toBe('valid');
+    expect(plain.mailParams).toEqual(['']);
+  });
+
+  it('a server that refuses EHLO is greeted with HELO and answers as usual', async () => {
+    const ok = await verifyEmail('ana@example.test', {
+      providers: access({ smtpPort: heloOnly.port }),
+      signal: signal(),
+    });
+    expect(ok).toMatchObject({ status: 'valid', checked: true });
+    const no = await verifyEmail('nobody@example.test', {
+      providers: access({ smtpPort: heloOnly.port }),
+      signal: signal(),
+    });
+    expect(no.status).toBe('invalid');
+    expect(heloOnly.greetings.length).toBeGreaterThan(0);
+    // Without EHLO there are no extensions: a UTF-8 address cannot be asked.
+    const utf8 = await verifyEmail('josé@example.test', {
+      providers: access({ smtpPort: heloOnly.port }),
+      signal: signal(),
+    });
+    expect(utf8.reason).toMatch(/SMTPUTF8/);
+  });
+});
