@@ -21,7 +21,16 @@ export type ActionOption = {
   label: string;
   /** a sentence under the field: what it does, what it costs */
   hint?: string;
-} & ({ type: 'boolean'; default: boolean } | { type: 'integer'; default: number; min: number; max: number });
+} & (
+  | { type: 'boolean'; default: boolean }
+  | { type: 'integer'; default: number; min: number; max: number }
+  /** one line of text (a comma-separated list where the action says so) */
+  | { type: 'text'; default: string; maxLength: number; placeholder?: string }
+  /** any of a fixed set, as checkboxes; none picked means no filter */
+  | { type: 'choices'; default: string[]; choices: { value: string; label: string }[] }
+);
+
+export type ActionOptionValue = boolean | number | string | string[];
 
 export interface ActionInfo {
   id: string;

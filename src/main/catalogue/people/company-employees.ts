@@ -23,6 +23,15 @@ const SENIORITY_WORDS: Record<string, RegExp> = {
 };
 export const SENIORITIES = Object.keys(SENIORITY_WORDS);
 
+const SENIORITY_LABELS: Record<string, string> = {
+  cxo: 'C-level and founders',
+  vp: 'Vice presidents',
+  director: 'Directors and heads',
+  manager: 'Managers',
+  senior: 'Senior',
+  entry: 'Entry level',
+};
+
 const LINKED: LinkedRowsSpec = {
   tableKind: 'contacts',
   tableName: 'Contacts',
@@ -54,6 +63,43 @@ const info: ActionInfo = {
   cacheTtlSeconds: 7 * 24 * 3600,
   tables: ['companies'],
   providers: COMPANY_EMPLOYEE_SOURCES.map((s) => s.provider.id),
+  options: [
+    {
+      key: 'maxCount',
+      label: 'Most contacts per company',
+      type: 'integer',
+      default: 25,
+      min: 1,
+      max: MAX_CONTACTS_PER_COMPANY,
+      hint: 'The quote reserves this many per company; only contacts actually added are charged.',
+    },
+    {
+      key: 'titleKeywords',
+      label: 'Title keywords',
+      type: 'text',
+      default: '',
+      maxLength: 500,
+      placeholder: 'e.g. sales, marketing, growth',
+      hint: 'Comma-separated; a contact matches any of them. Empty: every title.',
+    },
+    {
+      key: 'seniority',
+      label: 'Seniority',
+      type: 'choices',
+      default: [],
+      choices: SENIORITIES.map((value) => ({ value, label: SENIORITY_LABELS[value] ?? value })),
+      hint: 'None picked: every seniority.',
+    },
+    {
+      key: 'country',
+      label: 'Country',
+      type: 'text',
+      default: '',
+      maxLength: 2,
+      placeholder: 'DE',
+      hint: 'A two-letter ISO code; empty: every country.',
+    },
+  ],
 };
 
 interface Options {
