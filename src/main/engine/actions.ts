@@ -72,6 +72,12 @@ export interface PreparedAction {
   /** Normalised input: equal keys mean the same question, answered once and cached. */
   cacheKey(row: RowInput): string;
   execute(row: RowInput, signal: AbortSignal): Promise<ActionOutcome>;
+  /**
+   * How long one row's call may take before it is abandoned (default: the engine's 30 s).
+   * A call that is many requests (a waterfall), a model's long answer or a greylisting
+   * wait asks for more; its own requests keep their own, shorter, timeouts.
+   */
+  timeoutMs?: number;
   /** The most units one row can be charged (default 1): the quote and the budget reserve this. */
   maxUnits?: number;
   /** Outcomes add rows to another table (charged as `chargePer` says). */
@@ -136,6 +142,8 @@ const httpRequest: ActionDefinition = {
       providerId: `http:${host}`,
       ratePerSecond: config.ratePerSecond,
       burst: Math.max(1, Math.ceil(config.ratePerSecond)),
+      // The column's own request timeout is the call's, whether shorter or longer than the engine's.
+      timeoutMs: config.timeoutMs,
       columns: [...new Set(templates.flatMap((t) => templateColumns(t)))],
       outputKeys: config.outputs.map((o) => o.key),
       // The same question for the same fields: method, URL and body as sent, and the paths read.

@@ -127,12 +127,12 @@ export class RunExecutor {
   /** Runs to the end (or to Stop) and returns the run's final state. */
   async run(): Promise<RunInfo> {
     const { enrichment, settings } = this.deps;
+    const action = enrichment.action;
     const scheduler = new Scheduler({
       concurrency: settings.concurrency,
       signal: this.controller.signal,
-      timeoutMs: settings.timeoutMs,
+      timeoutMs: action.timeoutMs ?? settings.timeoutMs,
     });
-    const action = enrichment.action;
     scheduler.limit(action.providerId, action.ratePerSecond, action.burst);
     // A counter and one waiter, not Promise.race over the set in flight: at 10,000 rows/s
     // racing a hundred promises for every row was a visible share of the run's CPU.

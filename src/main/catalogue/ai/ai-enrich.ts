@@ -28,6 +28,9 @@ import {
 } from './openai-provider';
 import { buildOutputSpec, OUTPUT_TYPES, type OutputSpec, ReplyError } from './output-spec';
 
+/** Reasoning models and local servers (Ollama on a laptop) can take minutes for one answer. */
+export const AI_CALL_TIMEOUT_MS = 5 * 60_000;
+
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 const httpUrl = z
@@ -126,6 +129,7 @@ export const aiEnrich: ActionDefinition = {
       providerId: provider === openaiProvider ? provider.id : `${provider.id}:${hostOf(customUrl ?? '')}`,
       ratePerSecond: config.ratePerSecond,
       burst: Math.max(1, Math.ceil(config.ratePerSecond)),
+      timeoutMs: AI_CALL_TIMEOUT_MS,
       columns,
       outputKeys: ['value'],
       cacheKey: (row) => {

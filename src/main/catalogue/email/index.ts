@@ -7,7 +7,7 @@ import type { ActionInfo } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
 import type { ActionDefinition, ActionOutcome, RowInput } from '../../engine/actions';
 import type { ProviderAdapter } from '../providers';
-import { assertMethod, VERIFICATION_APIS, verifyEmail } from './verifier';
+import { assertMethod, DEFAULT_GREYLIST_RETRY_MS, VERIFICATION_APIS, verifyEmail } from './verifier';
 
 /** Our own probe as a provider: key-less, for the settings list and the rate limit. */
 export const smtpProbe: ProviderAdapter = {
@@ -22,6 +22,8 @@ export const smtpProbe: ProviderAdapter = {
 /** Mail servers blocklist senders that probe fast; a verification API takes more. */
 const SMTP_RATE_PER_SECOND = 2;
 const API_RATE_PER_SECOND = 10;
+/** Replies one call may wait for: two sessions (greylisting) of about six, with room for a second MX. */
+const SMTP_STEPS_PER_CALL = 16;
 
 const info: ActionInfo = {
   id: 'email.verify',
@@ -86,6 +88,11 @@ const verify: ActionDefinition = {
       providerId,
       ratePerSecond: rate,
       burst: rate * 2,
+      // A probe may wait out greylisting and then talk to several mail servers, each step
+      // with its own SMTP timeout: the engine's 30 s for a call is too short for that.
+      timeoutMs:
+        ((retry as number | undefined) ?? DEFAULT_GREYLIST_RETRY_MS) +
+        SMTP_STEPS_PER_CALL * context.providers.network.smtpTimeoutMs,
       columns: [],
       outputKeys: info.outputs.map((o) => o.key),
       cacheKey: (row) => emailCacheKey(read(row)),

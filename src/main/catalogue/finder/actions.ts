@@ -14,6 +14,9 @@ import { personQuery } from './person';
 import type { FinderAdapter, PersonQuery, VerifyEmail } from './types';
 import { runWaterfall, type Want, type WaterfallOptions } from './waterfall';
 
+/** How long one row's whole waterfall may take (Stop ends it at once either way). */
+export const WATERFALL_TIMEOUT_MS = 10 * 60_000;
+
 const INPUTS: ActionInfo['inputs'] = [
   { key: 'firstName', label: 'First name', required: false },
   { key: 'lastName', label: 'Last name', required: false },
@@ -163,6 +166,9 @@ function define(spec: Spec, adapters: FinderAdapter[], verify: VerifyEmail | nul
         providerId: `waterfall:${waterfallId(spec)}`,
         ratePerSecond: 10,
         burst: 10,
+        // One row walks the whole list (each request with its own 30 s limit), then may
+        // verify: the engine's 30 s for a call would cut a long waterfall off halfway.
+        timeoutMs: WATERFALL_TIMEOUT_MS,
         columns: [],
         outputKeys: spec.outputs.map((out) => out.key),
         maxUnits: 1,
