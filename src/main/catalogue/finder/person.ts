@@ -2,27 +2,10 @@
 // URL becomes a bare domain, a full name fills first/last and the other way round, a
 // LinkedIn profile URL is reduced to its canonical form. Also the name folding the
 // pattern finder builds addresses from (accents, hyphens, apostrophes).
+import { cleanText as clean, normaliseDomain, splitFullName } from '../normalise';
 import type { PersonQuery } from './types';
 
-function clean(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const text = String(value).replace(/\s+/g, ' ').trim();
-  return text === '' ? null : text;
-}
-
-/** "https://www.Acme.com/about" or "acme.com" → "acme.com"; null when it is not a domain. */
-export function normaliseDomain(value: unknown): string | null {
-  let text = clean(value)?.toLowerCase() ?? null;
-  if (!text) return null;
-  if (text.includes('@')) text = text.slice(text.lastIndexOf('@') + 1);
-  text = text.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
-  text = text.split(/[/?#]/)[0] ?? '';
-  text = text
-    .replace(/:\d+$/, '')
-    .replace(/^www\d*\./, '')
-    .replace(/\.$/, '');
-  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(text) ? text : null;
-}
+export { normaliseDomain };
 
 /** Any linkedin.com/in/<slug> URL → https://www.linkedin.com/in/<slug>; null otherwise. */
 export function normaliseLinkedin(value: unknown): string | null {
@@ -49,11 +32,9 @@ export function personQuery(input: {
   let lastName = clean(input.lastName);
   let fullName = clean(input.fullName);
   if (fullName && !firstName && !lastName) {
-    const parts = fullName.split(' ');
-    if (parts.length > 1) {
-      firstName = parts[0] ?? null;
-      lastName = parts.slice(1).join(' ');
-    }
+    const [first, last] = splitFullName(fullName);
+    // One word is not a first name the finder can build an address from without a last name.
+    if (last) [firstName, lastName] = [first, last];
   }
   if (!fullName && (firstName || lastName)) fullName = [firstName, lastName].filter(Boolean).join(' ');
   return {

@@ -14,6 +14,7 @@ import type {
   LinkedRowsSpec,
   RowInput,
 } from '../../engine/actions';
+import { normaliseDomain } from '../normalise';
 import type { ProviderCall } from '../providers';
 import { chooseSource, type SourceMethod, sourcesWith } from './sources';
 import type {
@@ -155,17 +156,6 @@ function urlSpec(kind: LinkedInKind) {
     },
     key: (ref: { url: string }, _options: unknown) => ref.url,
   };
-}
-
-/** "https://www.Acme.com/about" -> "acme.com"; null when empty */
-export function normaliseDomain(text: string): string | null {
-  const t = text.trim().toLowerCase();
-  if (!t) return null;
-  try {
-    return new URL(/^[a-z]+:\/\//.test(t) ? t : `https://${t}`).hostname.replace(/^www\./, '') || null;
-  } catch {
-    return t;
-  }
 }
 
 const normName = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');

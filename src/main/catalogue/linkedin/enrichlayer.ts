@@ -6,6 +6,7 @@
 // (300 requests a minute on a regular account).
 import { AppError } from '@shared/errors';
 import { CallError } from '../../engine/scheduler';
+import { splitFullName } from '../normalise';
 import { type JsonRequest, num, requestJson, requireKey, str } from '../provider-http';
 import type { ProviderAdapter, ProviderCall } from '../providers';
 import type {
@@ -192,14 +193,14 @@ export const enrichLayer: LinkedInSource = {
         'Enrich Layer looks a person up by name and company: this row has no company (map the Company input).',
       );
     }
-    const [first, ...rest] = query.fullName.split(/\s+/);
+    const [first, last] = splitFullName(query.fullName);
     const { json, text } = await getObject(
       call,
       {
         path: '/api/v2/profile/resolve',
         query: {
           first_name: query.firstName ?? first,
-          last_name: query.lastName ?? (rest.join(' ') || null),
+          last_name: query.lastName ?? last,
           company_domain: query.company,
           enrich_profile: 'enrich',
         },

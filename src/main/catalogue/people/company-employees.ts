@@ -9,6 +9,7 @@ import { AppError } from '@shared/errors';
 import type { ActionDefinition, ActionOutcome, LinkedRowsSpec, RowInput } from '../../engine/actions';
 import { COMPANY_EMPLOYEE_SOURCES, type EmployeeRecord } from '../linkedin';
 import { linkedInUrlOf } from '../linkedin/urls';
+import { splitFullName } from '../normalise';
 
 export const MAX_CONTACTS_PER_COMPANY = 100;
 
@@ -152,12 +153,6 @@ function seniorityOf(record: EmployeeRecord): string | null {
   return SENIORITIES.find((s) => SENIORITY_WORDS[s]?.test(title)) ?? null;
 }
 
-function splitName(full: string | null): [string | null, string | null] {
-  if (!full) return [null, null];
-  const parts = full.trim().split(/\s+/);
-  return parts.length === 1 ? [parts[0] ?? null, null] : [parts.slice(0, -1).join(' '), parts.at(-1) ?? null];
-}
-
 export const companyEmployees: ActionDefinition = {
   info,
   prepare(rawOptions, context) {
@@ -236,7 +231,7 @@ export const companyEmployees: ActionDefinition = {
           raw: found.raw,
           provider: chosen.provider.id,
           linkedRows: people.map((p) => {
-            const [first, last] = splitName(p.fullName);
+            const [first, last] = splitFullName(p.fullName);
             return {
               'First Name': first,
               'Last Name': last,

@@ -22,6 +22,7 @@ import { getSetting, setSetting } from '../../workbook/settings';
 import type { TablesService } from '../../workbook/tables-service';
 import { toStoredLenient } from '../../workbook/values';
 import { canonicalLinkedInUrl } from '../linkedin/urls';
+import { splitFullName } from '../normalise';
 import type { ProviderAccess } from '../providers';
 import { pollPeopleSearch, pronto, type SearchLead, startPeopleSearch } from './pronto';
 
@@ -259,8 +260,8 @@ export class LinkedInImportService {
     const conn = workbook.conn;
     const column = (name: string) => table.byName.get(name.toLowerCase()) as ColumnInfo;
     const fields: [ColumnInfo, (l: SearchLead) => string | null][] = [
-      [column('First Name'), (l) => l.firstName ?? splitName(l.fullName)[0]],
-      [column('Last Name'), (l) => l.lastName ?? splitName(l.fullName)[1]],
+      [column('First Name'), (l) => l.firstName ?? splitFullName(l.fullName)[0]],
+      [column('Last Name'), (l) => l.lastName ?? splitFullName(l.fullName)[1]],
       [column('Title'), (l) => l.title],
       [column('LinkedIn URL'), (l) => canonicalLinkedInUrl(l.linkedinUrl)],
       [column('Headline'), (l) => l.headline],
@@ -338,12 +339,6 @@ function nextImportId(workbook: Workbook): number {
     setSetting(conn, SEQ_KEY, String(next));
     return next;
   })();
-}
-
-function splitName(full: string | null): [string | null, string | null] {
-  if (!full) return [null, null];
-  const parts = full.trim().split(/\s+/);
-  return parts.length === 1 ? [parts[0] ?? null, null] : [parts.slice(0, -1).join(' '), parts.at(-1) ?? null];
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
