@@ -7,7 +7,8 @@
 import type { ActionInfo } from '@shared/enrichment';
 import { AppError } from '@shared/errors';
 import type { ActionDefinition, ActionOutcome, LinkedRowsSpec, RowInput } from '../../engine/actions';
-import { COMPANY_EMPLOYEE_SOURCES, type EmployeeRecord } from '../linkedin';
+import { COMPANY_EMPLOYEE_SOURCES, companyEmployeesSource, type EmployeeRecord } from '../linkedin';
+import { chooseSource } from '../linkedin/sources';
 import { linkedInUrlOf } from '../linkedin/urls';
 import { splitFullName } from '../normalise';
 
@@ -157,24 +158,10 @@ export const companyEmployees: ActionDefinition = {
   info,
   prepare(rawOptions, context) {
     const options = parseOptions(rawOptions);
-    const candidates = COMPANY_EMPLOYEE_SOURCES;
-    let source = options.provider ? candidates.find((s) => s.provider.id === options.provider) : undefined;
-    if (options.provider && !source) {
-      throw new AppError(
-        'invalid_input',
-        `Add contacts: “${options.provider}” cannot list employees; choose one of ${candidates.map((s) => s.provider.id).join(', ')}.`,
-      );
-    }
-    if (!source) {
-      const order = context.providers.order(info.id);
-      const ordered = order
-        ? order.flatMap((id) => candidates.filter((s) => s.provider.id === id))
-        : candidates;
-      const list = ordered.length ? ordered : candidates;
-      source = list.find((s) => context.providers.call(s.provider).key !== null) ?? list[0];
-    }
-    if (!source) throw new AppError('internal', 'Add contacts: no provider lists employees.');
-    const chosen = source;
+    // The same choice as every LinkedIn column: the one named, else the user's order, keyed first.
+    const picked = chooseSource(info.id, 'Add contacts', 'companyEmployees', rawOptions, context);
+    const chosen = companyEmployeesSource(picked.provider.id);
+    if (!chosen) throw new AppError('internal', 'Add contacts: no provider lists employees.');
     const column = context.inputs.companyUrl as string;
     const urlOf = (row: RowInput): string => {
       const value = row[column];

@@ -147,6 +147,6 @@ describe('Add contacts from LinkedIn', () => {
     await expect(add({ maxCount: 0 })).rejects.toThrow(/between 1 and 100/);
     await expect(add({ seniority: ['wizard'] })).rejects.toThrow(/not a seniority/);
     await expect(add({ country: 'Germany' })).rejects.toThrow(/two-letter/);
-    await expect(add({ provider: 'hunter' })).rejects.toThrow(/cannot list employees/);
+    await expect(add({ provider: 'hunter' })).rejects.toThrow(/cannot answer this; choose one of/);
   });
 });
