@@ -76,6 +76,8 @@ export async function startE2eApp(
         '--disable-background-networking',
         '--disable-component-update',
         '--no-first-run',
+        // A fake camera and microphone, so a page's request for them meets a policy, not a missing device.
+        '--use-fake-device-for-media-stream',
       ],
     });
     const context = await browser.newContext({

@@ -36,9 +36,27 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The powerful features the page may never use, whatever the browser has been told to
+ * grant this address: the web shell's counterpart of the Electron session's permission
+ * handler, which refuses every request (shell/guards.ts).
+ */
+export const PERMISSIONS_POLICY = [
+  'camera=()',
+  'microphone=()',
+  'geolocation=()',
+  'display-capture=()',
+  'midi=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'payment=()',
+].join(', ');
+
 /** Headers sent with every response, API and static alike. */
 export const SECURITY_HEADERS: OutgoingHttpHeaders = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Permissions-Policy': PERMISSIONS_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',

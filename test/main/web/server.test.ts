@@ -393,6 +393,9 @@ describe('static files', () => {
     }
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const permissions = (res.headers['permissions-policy'] as string).split(', ');
+    for (const feature of ['camera=()', 'microphone=()', 'geolocation=()'])
+      expect(permissions).toContain(feature);
   });
 
   it('falls back to index.html for app routes, and 404s for missing assets and dotfiles', async () => {
