@@ -2,6 +2,8 @@
 // application menu (and its accelerators) sends `menu/command` events; in a browser tab
 // there is no menu, so the same shortcuts from the shared command table are caught on
 // keydown. Electron never takes the keydown path, or one key press would act twice.
+// The keydown listener captures on the window, ahead of the grid: like a menu accelerator,
+// a shortcut must win over AG Grid's own use of the key (Ctrl+Enter would edit the cell).
 import { commandForKey, type MenuCommand } from '@shared/commands';
 import { useEffect, useRef } from 'react';
 import { bridge, subscribe } from '../api';
@@ -25,10 +27,12 @@ export function useMenuCommands(handlers: CommandHandlers): void {
       if (!command || e.defaultPrevented) return;
       // The browser's own meaning of the key (open a file, find in page) is never wanted here.
       e.preventDefault();
-      run(command);
+      if (dialogOpen()) return;
+      e.stopPropagation();
+      current.current[command]();
     };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
   }, []);
 }
 
