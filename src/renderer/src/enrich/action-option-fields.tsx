@@ -80,6 +80,7 @@ function field(
           <span>{o.label}</span>
           <input
             type="text"
+            className={o.maxLength <= 8 ? 'input-short' : undefined}
             maxLength={o.maxLength}
             placeholder={o.placeholder}
             value={typeof value === 'string' ? value : ''}
