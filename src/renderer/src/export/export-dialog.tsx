@@ -4,13 +4,12 @@
 // (the download itself is started by the app when the job finishes, see use-job-outcomes).
 import type { ExportResult, TableInfo, ViewSpec } from '@shared/model';
 import { useState } from 'react';
-import { bridge, call, errorMessage } from '../api';
+import { bridge, call } from '../api';
 import { JobProgressBar } from '../components/job-progress';
 import { Modal } from '../components/modal';
 import { formatCount, plural } from '../format';
 import { emptyView } from '../grid/view';
-import { cancelJob, useOwnJob } from '../state/jobs';
-import { useToast } from '../state/toasts';
+import { useJobDialog } from '../state/jobs';
 
 interface ExportDialogProps {
   table: TableInfo;
@@ -25,7 +24,6 @@ type Format = 'csv' | 'xlsx';
 const safeFileBase = (name: string): string => name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'export';
 
 export function ExportDialog({ table, view, viewRowCount, onClose }: ExportDialogProps) {
-  const toast = useToast();
   const columns = [...table.columns].sort((a, b) => a.position - b.position);
   const [scope, setScope] = useState<'view' | 'table'>('view');
   const [checked, setChecked] = useState<Set<number>>(
@@ -34,10 +32,15 @@ export function ExportDialog({ table, view, viewRowCount, onClose }: ExportDialo
   const [format, setFormat] = useState<Format>('csv');
   const [neutralise, setNeutralise] = useState(true);
   const [base, setBase] = useState(() => safeFileBase(table.name));
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const { jobId, job, begin } = useOwnJob('export');
+  const {
+    jobId,
+    job,
+    starting,
+    cancelling,
+    startError: error,
+    start: startJob,
+    cancel,
+  } = useJobDialog('export', 'Could not cancel the export');
   const isElectron = bridge().shell === 'electron';
 
   const fileName = `${safeFileBase(base)}.${format}`;
@@ -52,16 +55,14 @@ export function ExportDialog({ table, view, viewRowCount, onClose }: ExportDialo
       return next;
     });
 
-  const start = async () => {
+  const start = () => {
     if (problem || starting) return;
-    setStarting(true);
-    setError(null);
-    try {
+    void startJob(async () => {
       let destinationId: string | undefined;
       let name = fileName;
       if (isElectron) {
         const picked = await call('files/pick-export', { fileName });
-        if (!picked) return;
+        if (!picked) return null;
         destinationId = picked.destinationId;
         name = picked.fileName;
       }
@@ -73,23 +74,8 @@ export function ExportDialog({ table, view, viewRowCount, onClose }: ExportDialo
         destinationId,
         fileName: name,
       });
-      begin(id, `Export ${name}`);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setStarting(false);
-    }
-  };
-
-  const cancel = async () => {
-    if (!jobId) return;
-    setCancelling(true);
-    try {
-      await cancelJob(jobId);
-    } catch (err) {
-      toast.error(err, 'Could not cancel the export');
-      setCancelling(false);
-    }
+      return { jobId: id, title: `Export ${name}` };
+    });
   };
 
   const finished = job?.finished ?? null;

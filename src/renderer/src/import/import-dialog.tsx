@@ -4,12 +4,11 @@
 import type { ImportPreview } from '@shared/api';
 import type { TableInfo } from '@shared/model';
 import { useEffect, useRef, useState } from 'react';
-import { bridge, call, errorMessage, toAppError } from '../api';
+import { bridge, call, toAppError } from '../api';
 import { ProgressBar } from '../components/job-progress';
 import { Modal } from '../components/modal';
 import { baseName, formatBytes, freeName } from '../format';
-import { cancelJob, useOwnJob } from '../state/jobs';
-import { useToast } from '../state/toasts';
+import { useJobDialog } from '../state/jobs';
 import { ImportOutcome, ImportRunning } from './import-run';
 import { defaultMapping, type MappingRow, mappingProblem, toImportMapping } from './mapping';
 import { type ImportTarget, type KeyChoice, MappingEditor } from './mapping-editor';
@@ -28,7 +27,6 @@ interface ImportDialogProps {
 const ACCEPT = '.csv,.tsv,.txt,.xlsx';
 
 export function ImportDialog({ tables, initialFile, onClose, onBusyChange }: ImportDialogProps) {
-  const toast = useToast();
   const { source, fromFile, pickNative, reset } = useFileSource();
   const input = useRef<HTMLInputElement>(null);
   const isElectron = bridge().shell === 'electron';
@@ -40,10 +38,15 @@ export function ImportDialog({ tables, initialFile, onClose, onBusyChange }: Imp
   const [target, setTarget] = useState<ImportTarget>({ kind: 'new', name: '' });
   const [rows, setRows] = useState<MappingRow[]>([]);
   const [keyChoice, setKeyChoice] = useState<KeyChoice>({ source: null, onDuplicate: 'skip' });
-  const { jobId, job, begin } = useOwnJob('import');
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
+  const {
+    jobId,
+    job,
+    starting,
+    cancelling,
+    startError,
+    start: startJob,
+    cancel,
+  } = useJobDialog('import', 'Could not cancel the import');
   const file = source.status === 'ready' ? source.file : null;
   const fileName = file?.name ?? '';
 
@@ -118,11 +121,9 @@ export function ImportDialog({ tables, initialFile, onClose, onBusyChange }: Imp
         ? mappingProblem(rows)
         : null;
 
-  const start = async () => {
+  const start = () => {
     if (!file || !preview || problem || starting) return;
-    setStarting(true);
-    setStartError(null);
-    try {
+    void startJob(async () => {
       const { jobId: id } = await call('import/start', {
         fileId: file.fileId,
         ...options,
@@ -131,23 +132,8 @@ export function ImportDialog({ tables, initialFile, onClose, onBusyChange }: Imp
         key:
           keyChoice.source === null ? null : { source: keyChoice.source, onDuplicate: keyChoice.onDuplicate },
       });
-      begin(id, `Import ${file.name}`);
-    } catch (error) {
-      setStartError(errorMessage(error));
-    } finally {
-      setStarting(false);
-    }
-  };
-
-  const cancel = async () => {
-    if (!jobId) return;
-    setCancelling(true);
-    try {
-      await cancelJob(jobId);
-    } catch (error) {
-      toast.error(error, 'Could not cancel the import');
-      setCancelling(false);
-    }
+      return { jobId: id, title: `Import ${file.name}` };
+    });
   };
 
   const chooseAnother = () => {

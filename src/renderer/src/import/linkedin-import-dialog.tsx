@@ -9,8 +9,7 @@ import { call, errorMessage } from '../api';
 import { FormError } from '../components/form-error';
 import { Modal } from '../components/modal';
 import { formatCount, plural } from '../format';
-import { cancelJob, useOwnJob } from '../state/jobs';
-import { useToast } from '../state/toasts';
+import { useJobDialog } from '../state/jobs';
 import { ImportOutcome, ImportRunning } from './import-run';
 
 interface Props {
@@ -21,7 +20,6 @@ interface Props {
 }
 
 export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props) {
-  const toast = useToast();
   const contacts = tables.filter((t) => t.kind === 'contacts');
   const [tableId, setTableId] = useState<number | null>(
     contacts.find((t) => t.id === currentTableId)?.id ?? contacts[0]?.id ?? null,
@@ -30,9 +28,15 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
   const [maxRows, setMaxRows] = useState(100);
   const [quote, setQuote] = useState<LinkedInImportQuote | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [starting, setStarting] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
-  const { jobId, job, begin } = useOwnJob('import');
+  const {
+    jobId,
+    job,
+    starting,
+    cancelling,
+    startError,
+    start: startJob,
+    cancel,
+  } = useJobDialog('import', 'Could not stop the import');
 
   useEffect(() => {
     setQuote(null);
@@ -50,29 +54,12 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
     };
   }, [tableId, searchUrl, maxRows]);
 
-  const start = async () => {
+  const start = () => {
     if (tableId === null || !quote) return;
-    setStarting(true);
-    setProblem(null);
-    try {
+    void startJob(async () => {
       const { jobId: id } = await call('linkedin/import-start', { tableId, searchUrl, maxRows });
-      begin(id, 'Import from LinkedIn');
-    } catch (error) {
-      setProblem(errorMessage(error));
-    } finally {
-      setStarting(false);
-    }
-  };
-
-  const cancel = async () => {
-    if (!jobId) return;
-    setCancelling(true);
-    try {
-      await cancelJob(jobId);
-    } catch (error) {
-      toast.error(error, 'Could not stop the import');
-      setCancelling(false);
-    }
+      return { jobId: id, title: 'Import from LinkedIn' };
+    });
   };
 
   const finished = job?.finished ?? null;
@@ -162,7 +149,7 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
               )}
             </div>
           )}
-          <FormError message={problem} />
+          <FormError message={startError ?? problem} />
         </div>
       )}
       {jobId && !finished && (

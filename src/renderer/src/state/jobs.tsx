@@ -13,7 +13,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { call, subscribe } from '../api';
+import { call, errorMessage, subscribe } from '../api';
 import { useToast } from './toasts';
 
 export interface JobEntry {
@@ -199,6 +199,50 @@ export function useOwnJob(kind: JobKind) {
     [store, kind],
   );
   return { jobId, job: useJob(jobId), begin };
+}
+
+/**
+ * The flow every job dialog has (import, export, LinkedIn import): start one job at a
+ * time, its failure to start as the dialog's error; follow it; cancel it, a failure to
+ * cancel as a toast. `run` asks the main process to start and names the job, or gives
+ * null when the user backed out (a save dialog closed).
+ */
+export function useJobDialog(kind: JobKind, cancelFailed: string) {
+  const toast = useToast();
+  const own = useOwnJob(kind);
+  const [starting, setStarting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+  const { begin, jobId } = own;
+
+  const start = useCallback(
+    async (run: () => Promise<{ jobId: string; title: string } | null>) => {
+      setStarting(true);
+      setStartError(null);
+      try {
+        const started = await run();
+        if (started) begin(started.jobId, started.title);
+      } catch (error) {
+        setStartError(errorMessage(error));
+      } finally {
+        setStarting(false);
+      }
+    },
+    [begin],
+  );
+
+  const cancel = useCallback(async () => {
+    if (!jobId) return;
+    setCancelling(true);
+    try {
+      await cancelJob(jobId);
+    } catch (error) {
+      toast.error(error, cancelFailed);
+      setCancelling(false);
+    }
+  }, [jobId, toast, cancelFailed]);
+
+  return { jobId, job: own.job, starting, cancelling, startError, start, cancel };
 }
 
 export async function cancelJob(jobId: string): Promise<boolean> {
