@@ -1,9 +1,12 @@
 // Electron's updater for the app's UpdateController: electron-updater's autoUpdater,
-// which reads the generic feed the licensing server publishes (see ../updater/update-feed)
+// which reads the generic feed the licensing server publishes (see ../updater/update-feed;
+// without a connected server, the one the installer was built for, from app-update.yml)
 // and checks each download's sha512. Its own logging goes through the one logger.
+import { join } from 'node:path';
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { createLogger } from '../logger';
+import { builtInUpdateServer } from '../updater/update-feed';
 import type { Updater, UpdaterSetup } from '../updater/updater';
 
 const log = createLogger('updater');
@@ -15,5 +18,9 @@ export function electronUpdater(): UpdaterSetup {
     error: (message?: unknown) => log.error(String(message)),
     debug: (message: string) => log.debug(message),
   };
-  return { updater: autoUpdater as unknown as Updater, isPackaged: app.isPackaged };
+  return {
+    updater: autoUpdater as unknown as Updater,
+    isPackaged: app.isPackaged,
+    builtInServer: app.isPackaged ? builtInUpdateServer(join(process.resourcesPath, 'app-update.yml')) : null,
+  };
 }

@@ -37,6 +37,8 @@ export interface UpdateControllerOptions {
   onChange: (status: UpdateStatus) => void;
   checkIntervalMs?: number;
   firstCheckDelayMs?: number;
+  /** the installer's own update server, when no licensing server is connected */
+  builtInServer?: string | null;
   /** default: the connected licensing server (see ./update-feed) */
   feed?: (channel: UpdateChannel) => Feed;
 }
@@ -54,7 +56,9 @@ export class UpdateController {
 
   constructor(private readonly opts: UpdateControllerOptions) {
     this.channel = readChannel(opts.userDataDir);
-    this.feed = opts.feed ?? ((channel) => resolveFeed(opts.userDataDir, channel));
+    this.feed =
+      opts.feed ??
+      ((channel) => resolveFeed(opts.userDataDir, channel, { builtInServer: opts.builtInServer ?? null }));
     const permanent = this.permanentlyDisabled();
     if (permanent) this.phase = { state: 'disabled', reason: permanent };
     const updater = opts.updater;

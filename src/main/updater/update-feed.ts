@@ -1,8 +1,8 @@
 // Where updates come from and on which channel: the feed is the licensing server this
 // install is connected to (licensing.json) + `/updates/<channel>`, the channel the
 // user's choice kept in updates.json (stable unless they chose beta). The built-in
-// licensing server has no releases, so then there is no feed unless
-// ROWSMITH_UPDATE_SERVER names one.
+// licensing server has no releases, so then the feed is ROWSMITH_UPDATE_SERVER's, or the
+// server the installer was built for (its app-update.yml), or none.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type UpdateChannel, updateChannelSchema } from '@shared/updates';
@@ -13,10 +13,14 @@ export type Feed = { url: string } | { reason: string };
 export function resolveFeed(
   userDataDir: string,
   channel: UpdateChannel,
-  env: NodeJS.ProcessEnv = process.env,
+  opts: { env?: NodeJS.ProcessEnv; builtInServer?: string | null } = {},
 ): Feed {
+  const env = opts.env ?? process.env;
   const mode = readLicensingMode(userDataDir);
-  const server = mode.mode === 'remote' ? mode.serverUrl : env.ROWSMITH_UPDATE_SERVER?.trim();
+  const server =
+    mode.mode === 'remote'
+      ? mode.serverUrl
+      : env.ROWSMITH_UPDATE_SERVER?.trim() || opts.builtInServer?.trim() || undefined;
   if (!server) {
     return {
       reason:
@@ -24,6 +28,23 @@ export function resolveFeed(
     };
   }
   return { url: `${server.replace(/\/+$/, '')}/updates/${channel}` };
+}
+
+/**
+ * The update server an installer was built for (`npm run dist` with ROWSMITH_UPDATE_URL):
+ * electron-builder writes its publish URL, `<server>/updates/<channel>`, into
+ * resources/app-update.yml. Null when the file is missing or names no such URL.
+ */
+export function builtInUpdateServer(appUpdateYml: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(appUpdateYml, 'utf8');
+  } catch {
+    return null;
+  }
+  const url = /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(text)?.[1];
+  const server = url ? /^(https?:\/\/.+?)\/updates(?:\/[^/]*)?\/?$/.exec(url)?.[1] : undefined;
+  return server ?? null;
 }
 
 const file = (userDataDir: string) => join(userDataDir, 'updates.json');

@@ -45,6 +45,8 @@ export interface Updater {
 export interface UpdaterSetup {
   updater: Updater | null;
   isPackaged: boolean;
+  /** the update server the installer was built for, used when no licensing server is connected */
+  builtInServer?: string | null;
   /** how often to check (default 4 hours) */
   checkIntervalMs?: number;
   /** how long after start the first check runs (default 10 s) */

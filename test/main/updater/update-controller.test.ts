@@ -3,7 +3,7 @@
 // sentence, periodic checks on fake timers, never a restart while a column runs, off
 // when unpacked or without a feed, and the channel kept across restarts.
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError } from '@shared/errors';
 import type { UpdateStatus } from '@shared/updates';
@@ -14,6 +14,7 @@ import {
   UpdateController,
   type UpdateControllerOptions,
 } from '../../../src/main/updater/update-controller';
+import { builtInUpdateServer, resolveFeed } from '../../../src/main/updater/update-feed';
 import type { Updater } from '../../../src/main/updater/updater';
 import { tempDir } from '../../helpers/temp';
 
@@ -365,6 +366,52 @@ describe('UpdateController', () => {
     expect(controller.status().phase.state).toBe('idle');
     await controller.check();
     expect(updater.feeds).toEqual(['https://lic.example.com/updates/stable']);
+  });
+
+  it('feed without a connected server: ROWSMITH_UPDATE_SERVER, else the server the installer was built for', async () => {
+    expect(resolveFeed(dir.path, 'beta', { env: {}, builtInServer: 'https://vendor.example.com/' })).toEqual({
+      url: 'https://vendor.example.com/updates/beta',
+    });
+    expect(
+      resolveFeed(dir.path, 'stable', {
+        env: { ROWSMITH_UPDATE_SERVER: 'https://staging.example.com' },
+        builtInServer: 'https://vendor.example.com',
+      }),
+    ).toEqual({ url: 'https://staging.example.com/updates/stable' });
+    expect(resolveFeed(dir.path, 'stable', { env: {} })).toHaveProperty('reason');
+    // A connected licensing server comes first.
+    writeFileSync(
+      join(dir.path, 'licensing.json'),
+      JSON.stringify({ mode: 'remote', serverUrl: 'https://lic.example.com' }),
+    );
+    expect(resolveFeed(dir.path, 'stable', { env: {}, builtInServer: 'https://vendor.example.com' })).toEqual(
+      {
+        url: 'https://lic.example.com/updates/stable',
+      },
+    );
+    // The controller takes the installer's server from the shell.
+    rmSync(join(dir.path, 'licensing.json'));
+    make({ feed: undefined, builtInServer: 'https://vendor.example.com' });
+    await controller.check();
+    expect(updater.feeds).toEqual(['https://vendor.example.com/updates/stable']);
+  });
+
+  it("reads the installer's update server from app-update.yml as electron-builder writes it", () => {
+    const yml = join(dir.path, 'app-update.yml');
+    writeFileSync(
+      yml,
+      'provider: generic\nurl: https://vendor.example.com/updates/stable\nupdaterCacheDirName: rowsmith-updater\n',
+    );
+    expect(builtInUpdateServer(yml)).toBe('https://vendor.example.com');
+    // A channel left as electron-builder's macro, quoted.
+    writeFileSync(
+      yml,
+      `provider: generic\nurl: 'https://vendor.example.com:8443/base/updates/$\{channel}'\n`,
+    );
+    expect(builtInUpdateServer(yml)).toBe('https://vendor.example.com:8443/base');
+    writeFileSync(yml, 'provider: github\nowner: someone\n');
+    expect(builtInUpdateServer(yml)).toBeNull();
+    expect(builtInUpdateServer(join(dir.path, 'missing.yml'))).toBeNull();
   });
 
   it('set-channel: remembered, resets the offer, checks the beta feed, and an update from the other channel does not install on quit', async () => {
