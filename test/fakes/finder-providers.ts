@@ -198,6 +198,9 @@ function answerFor(
             error: { type: 'not_found', message: 'No records were found matching your request' },
           });
     case 'lusha':
+      // GET /v2/person as in Lusha's v2 OpenAPI (searchSingleContact): the example's
+      // `address` / `type` spelling, a private address listed before the work one and a
+      // direct line before the mobile.
       if (path === '/account/usage') return ok({ usage: { used: 10, remaining: 90, total: 100 } });
       return ok({
         contact: found
@@ -207,16 +210,30 @@ function answerFor(
               data: {
                 firstName: 'Ada',
                 lastName: 'Lovelace',
-                emailAddresses: [{ email: a.email, emailType: 'work', emailConfidence: 'A+' }],
+                fullName: 'Ada Lovelace',
+                emailAddresses: [
+                  {
+                    address: 'ada@gmail.example',
+                    type: 'private',
+                    emailConfidence: 'A',
+                    updateDate: '2026-01-15',
+                  },
+                  { address: a.email, type: 'work', emailConfidence: 'A+', updateDate: '2026-01-15' },
+                ],
                 phoneNumbers: [
-                  { internationalNumber: a.phone, number: a.phone, phoneType: 'mobile', doNotCall: false },
+                  {
+                    number: '+44 20 7946 0999',
+                    phoneType: 'Direct',
+                    doNotCall: false,
+                    updateDate: '2026-01-15',
+                  },
+                  { number: a.phone, phoneType: 'Mobile', doNotCall: false, updateDate: '2026-01-15' },
                 ],
               },
             }
           : {
-              error: { code: 404, name: 'EMPTY_DATA', message: 'Could not find requested data' },
+              error: { code: 3, name: 'EMPTY_DATA', message: 'Could not find requested data' },
               isCreditCharged: false,
-              data: null,
             },
       });
     case 'rocketreach': {

@@ -147,6 +147,23 @@ describe('documented details', () => {
     ]);
   });
 
+  it('Lusha reads its v2 shapes: the work address over a private one, the mobile over a direct line', async () => {
+    fake.set('lusha', 'hit');
+    const lusha = FINDER_ADAPTERS.find((a) => a.id === 'lusha') as FinderAdapter;
+    const found = await lusha.find(ada, callFor(lusha), signal);
+    expect(found).toMatchObject({
+      email: FAKE_EMAIL,
+      phone: FAKE_PHONE,
+      confidence: 95,
+      providerStatus: 'A+',
+    });
+    const request = fake.calls('lusha')[0];
+    expect(request?.method).toBe('GET');
+    expect(request?.path).toBe('/v2/person');
+    expect(request?.headers.api_key).toBe('key-lusha');
+    expect(request?.query.get('linkedinUrl')).toBe('https://www.linkedin.com/in/ada-lovelace');
+  });
+
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
     const error = await failure(

@@ -1,15 +1,29 @@
 // Lusha Person API (v2): by name + company or domain, or by LinkedIn URL, a contact's
 // email addresses (with a confidence grade) and phone numbers. Key in the api_key header.
+// Lusha's v2 schema names an address `email` or `address` and its kind `emailType` or
+// `type` (work | private), and phone kinds Mobile | Direct | Phone: both spellings are
+// read, work addresses and mobiles preferred. Not found is a contact with an error
+// (EMPTY_DATA) and no data, or a 404.
 import { requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
-import { child, email, hit, list, needLinkedinOr, needNameAndCompany, object, phone } from './common';
+import {
+  child,
+  email,
+  hit,
+  type Json,
+  list,
+  needLinkedinOr,
+  needNameAndCompany,
+  object,
+  phone,
+} from './common';
 
 const GRADE: Record<string, number> = { 'A+': 95, A: 90, 'A-': 85, B: 70, C: 50 };
 
 export const lusha: FinderAdapter = {
   id: 'lusha',
   name: 'Lusha',
-  docsUrl: 'https://docs.lusha.com/apis/openapi/person-enrichment',
+  docsUrl: 'https://docs.lusha.com/apis/v2/openapi/enrichment/searchsinglecontact',
   baseUrl: 'https://api.lusha.com',
   capabilities: ['person.email', 'person.phone'],
   needsKey: true,
@@ -35,14 +49,15 @@ export const lusha: FinderAdapter = {
     const data = contact ? child(this, contact, 'data') : null;
     if (!data) return null;
     const emails = list(this, data, 'emailAddresses').map((e) => object(this, e));
-    const work = emails.find((e) => str(e.emailType) !== 'personal') ?? emails[0];
+    const kind = (e: Json) => str(e.emailType ?? e.type)?.toLowerCase();
+    const work = emails.find((e) => kind(e) === 'work') ?? emails[0];
     const phones = list(this, data, 'phoneNumbers').map((e) => object(this, e));
-    const mobile = phones.find((e) => str(e.phoneType) === 'mobile') ?? phones[0];
+    const mobile = phones.find((e) => str(e.phoneType)?.toLowerCase() === 'mobile') ?? phones[0];
     const grade = str(work?.emailConfidence) ?? undefined;
     return hit(
       {
-        email: (work ? email(this, work.email) : null) ?? undefined,
-        phone: (mobile ? phone(this, mobile.internationalNumber ?? mobile.number) : null) ?? undefined,
+        email: (work ? email(this, work.email ?? work.address) : null) ?? undefined,
+        phone: (mobile ? phone(this, mobile.number) : null) ?? undefined,
         confidence: grade ? GRADE[grade] : undefined,
         providerStatus: grade,
       },
