@@ -293,8 +293,10 @@ function answerFor(
           })
         : status(404, { message: 'Not found' });
     case 'dropcontact': {
-      if (path === '/batch')
-        return ok({ error: false, request_id: 'req-1', success: true, credits_left: 100 });
+      // POST /v1/enrich/all, then GET /v1/enrich/all/{request_id}, as in Dropcontact's
+      // quickstart; `phone` is the company's switchboard, `mobile_phone` the person's.
+      if (path === '/v1/enrich/all')
+        return ok({ credits_left: 100, request_id: 'req-1', error: false, success: true });
       if (firstReadPending(`dropcontact:${path}`))
         return ok({ error: false, success: false, reason: 'Request not ready yet, try again in 30 seconds' });
       return ok({
@@ -307,8 +309,9 @@ function answerFor(
                 last_name: 'Lovelace',
                 email: [{ email: a.email, qualification: 'nominative@pro' }],
                 mobile_phone: a.phone,
+                phone: '+44 20 7946 0000',
               }
-            : { first_name: 'Ada', last_name: 'Lovelace' },
+            : { first_name: 'Ada', last_name: 'Lovelace', phone: '+44 20 7946 0000' },
         ],
       });
     }

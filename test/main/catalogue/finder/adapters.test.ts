@@ -164,6 +164,31 @@ describe('documented details', () => {
     expect(request?.query.get('linkedinUrl')).toBe('https://www.linkedin.com/in/ada-lovelace');
   });
 
+  it('Dropcontact sends to /v1/enrich/all, polls the request and never takes the company switchboard for the person', async () => {
+    const drop = FINDER_ADAPTERS.find((a) => a.id === 'dropcontact') as FinderAdapter;
+    fake.set('dropcontact', 'hit');
+    expect(await drop.find(ada, callFor(drop), signal)).toMatchObject({
+      email: FAKE_EMAIL,
+      phone: FAKE_PHONE,
+      providerStatus: 'nominative@pro',
+    });
+    const calls = fake.calls('dropcontact');
+    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/enrich/all',
+      'GET /v1/enrich/all/req-1',
+      'GET /v1/enrich/all/req-1',
+    ]);
+    expect(calls[0]?.headers['x-access-token']).toBe('key-dropcontact');
+    expect(JSON.parse(calls[0]?.body ?? '{}').data[0]).toMatchObject({
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      website: 'analytical.io',
+    });
+    fake.reset();
+    fake.set('dropcontact', 'not_found');
+    expect(await drop.find(ada, callFor(drop), signal)).toBeNull();
+  });
+
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
     const error = await failure(

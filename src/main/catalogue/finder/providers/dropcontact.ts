@@ -1,7 +1,8 @@
-// Dropcontact enrichment is asynchronous: POST /batch with the contact returns a
-// request_id, GET /batch/{id} answers success: false ("not ready yet") until the result
-// is there. Polled with a bounded wait. Emails carry a qualification
-// ("nominative@pro", "nominative@pro_catch_all"...); phones come as phone/mobile_phone.
+// Dropcontact enrichment is asynchronous: POST /v1/enrich/all with the contact returns a
+// request_id, GET /v1/enrich/all/{id} answers 200 with success: false ("not ready yet")
+// until the result is there. Polled with a bounded wait. Emails carry a qualification
+// ("nominative@pro", "catch_all@pro"...). Dropcontact documents `phone` as the company's
+// number, so only `mobile_phone` is taken as the person's phone.
 import { requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
 import {
@@ -25,8 +26,8 @@ function confidence(qualification: string | null): number | undefined {
 export const dropcontact: FinderAdapter = {
   id: 'dropcontact',
   name: 'Dropcontact',
-  docsUrl: 'https://developer.dropcontact.com/#enrichment',
-  baseUrl: 'https://api.dropcontact.io',
+  docsUrl: 'https://developer.dropcontact.com/en/quickstart/',
+  baseUrl: 'https://api.dropcontact.com',
   capabilities: ['person.email', 'person.phone'],
   needsKey: true,
   keyLabel: 'API key',
@@ -42,7 +43,12 @@ export const dropcontact: FinderAdapter = {
     const started = await requestJson(
       this,
       call,
-      { method: 'POST', path: '/batch', body: { data: [contact], siren: false, language: 'en' }, headers },
+      {
+        method: 'POST',
+        path: '/v1/enrich/all',
+        body: { data: [contact], siren: false, language: 'en' },
+        headers,
+      },
       signal,
     );
     const id = str(object(this, started.json, started.text).request_id);
@@ -51,7 +57,7 @@ export const dropcontact: FinderAdapter = {
       const res = await requestJson(
         this,
         call,
-        { path: `/batch/${encodeURIComponent(id)}`, headers },
+        { path: `/v1/enrich/all/${encodeURIComponent(id)}`, headers },
         signal,
       );
       const json = object(this, res.json, res.text);
@@ -66,7 +72,7 @@ export const dropcontact: FinderAdapter = {
     return hit(
       {
         email: (best ? email(this, best.email) : null) ?? undefined,
-        phone: phone(this, person.mobile_phone ?? person.phone) ?? undefined,
+        phone: phone(this, person.mobile_phone) ?? undefined,
         confidence: confidence(qualification),
         providerStatus: qualification ?? undefined,
       },
