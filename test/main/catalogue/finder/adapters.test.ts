@@ -189,6 +189,26 @@ describe('documented details', () => {
     expect(await drop.find(ada, callFor(drop), signal)).toBeNull();
   });
 
+  it('Apollo describes the person in query parameters and leaves personal emails unrevealed', async () => {
+    fake.set('apollo', 'hit');
+    const apollo = FINDER_ADAPTERS.find((a) => a.id === 'apollo') as FinderAdapter;
+    expect(await apollo.find(ada, callFor(apollo), signal)).toMatchObject({
+      email: FAKE_EMAIL,
+      providerStatus: 'verified',
+    });
+    const request = fake.calls('apollo')[0];
+    expect([request?.method, request?.path, request?.body]).toEqual(['POST', '/people/match', '']);
+    expect(request?.headers['x-api-key']).toBe('key-apollo');
+    expect(Object.fromEntries(request?.query ?? [])).toEqual({
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      domain: 'analytical.io',
+      organization_name: 'Analytical Engines',
+      linkedin_url: 'https://www.linkedin.com/in/ada-lovelace',
+      reveal_personal_emails: 'false',
+    });
+  });
+
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
     const error = await failure(

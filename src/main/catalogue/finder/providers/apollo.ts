@@ -2,6 +2,7 @@
 // with Apollo's email_status. Apollo hides addresses it has not unlocked behind a
 // placeholder (email_not_unlocked@domain.com): that is "not found", never a value.
 // Phones come only through a webhook, which a desktop app cannot receive: email only.
+// The person is described in query parameters, as Apollo's reference documents them.
 import { requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
 import { child, email, hit, needLinkedinOr, needNameAndCompany, object } from './common';
@@ -18,16 +19,18 @@ export const apollo: FinderAdapter = {
   keyLabel: 'API key',
   needs: (p) => needLinkedinOr(p, needNameAndCompany),
   async find(p, call, signal) {
-    const body: Record<string, unknown> = { reveal_personal_emails: false };
-    if (p.firstName) body.first_name = p.firstName;
-    if (p.lastName) body.last_name = p.lastName;
-    if (p.domain) body.domain = p.domain;
-    if (p.company) body.organization_name = p.company;
-    if (p.linkedinUrl) body.linkedin_url = p.linkedinUrl;
+    const query = {
+      first_name: p.firstName,
+      last_name: p.lastName,
+      domain: p.domain,
+      organization_name: p.company,
+      linkedin_url: p.linkedinUrl,
+      reveal_personal_emails: false,
+    };
     const res = await requestJson(
       this,
       call,
-      { method: 'POST', path: '/people/match', body, headers: { 'x-api-key': requireKey(this, call) } },
+      { method: 'POST', path: '/people/match', query, headers: { 'x-api-key': requireKey(this, call) } },
       signal,
     );
     if (res.status === 404) return null;
