@@ -14,6 +14,18 @@ export interface Charge {
   units?: number;
 }
 
+/**
+ * Who a hold is for: a column's run, or an import that charges per row (Import from
+ * LinkedIn). Each kind is its own namespace, so an import's hold never meets a run's.
+ */
+export type HoldOwner = { kind: 'run' | 'import'; id: number };
+
+/** How an owner is kept in the workbook's run_id columns: a run as its id, an import negated. */
+export const ownerRowId = (owner: HoldOwner): number => (owner.kind === 'run' ? owner.id : -owner.id);
+
+/** How an owner is named in messages and in the server's idempotency keys: "run:12", "import:3". */
+export const ownerLabel = (owner: HoldOwner): string => `${owner.kind}:${owner.id}`;
+
 /** A hold as the run spends it: its id, the credits reserved, and the price of one outcome. */
 export interface HoldGrant {
   holdId: number;
@@ -27,13 +39,14 @@ export interface CreditClient {
   price(actionId: string): number;
   /**
    * Reserves credits for up to `quantity` outcomes of `actionId` (quantity x price) for a
-   * run; may reserve fewer whole units when the balance is short. `reserved` is in credits.
+   * run or an import; may reserve fewer whole units when the balance is short. `reserved`
+   * is in credits.
    */
-  hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant>;
+  hold(owner: HoldOwner, actionId: string, quantity: number): Promise<HoldGrant>;
   /** The hold of a run that was interrupted (crash, quit), to go on spending against it. */
-  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null;
+  resumeHold(owner: HoldOwner): (HoldGrant & { remaining: number }) | null;
   /** Charges outcomes against a hold, on `conn` inside the caller's transaction. Returns credits newly charged. */
-  capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number;
+  capture(conn: Connection, holdId: number, owner: HoldOwner, charges: Charge[]): number;
   /** Gives back what the hold did not spend. */
   release(holdId: number): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { createLogger, type Logger } from '../logger';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Workbook } from '../workbook/database';
 import { getJsonSetting, getSetting, setJsonSetting, setSetting } from '../workbook/settings';
-import type { CreditClient, HoldGrant } from './credit-client';
+import type { CreditClient, HoldGrant, HoldOwner } from './credit-client';
 import { CreditSync, type SyncOptions } from './credit-sync';
 import { LicensingApi, LicensingError } from './licensing-api';
 import { type DeviceIdentity, ServerCredits } from './server-credits';
@@ -255,11 +255,11 @@ export class SwitchableCredits implements CreditClient {
   price(actionId: string): number {
     return this.current.price(actionId);
   }
-  hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
-    return this.current.hold(runId, actionId, quantity);
+  hold(owner: HoldOwner, actionId: string, quantity: number): Promise<HoldGrant> {
+    return this.current.hold(owner, actionId, quantity);
   }
-  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
-    return this.current.resumeHold(runId);
+  resumeHold(owner: HoldOwner): (HoldGrant & { remaining: number }) | null {
+    return this.current.resumeHold(owner);
   }
   capture(...args: Parameters<CreditClient['capture']>) {
     return this.current.capture(...args);

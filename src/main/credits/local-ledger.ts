@@ -6,7 +6,7 @@ import type { CreditStatus } from '@shared/enrichment';
 import { DEFAULT_PRICES } from '../../server/prices';
 import type { Connection, Workbook } from '../workbook/database';
 import { getSetting, setSetting } from '../workbook/settings';
-import type { Charge, CreditClient, HoldGrant } from './credit-client';
+import { type Charge, type CreditClient, type HoldGrant, type HoldOwner, ownerRowId } from './credit-client';
 
 export const DEFAULT_LOCAL_ALLOWANCE = 10_000;
 
@@ -51,7 +51,7 @@ export class LocalLedger implements CreditClient {
     };
   }
 
-  async hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
+  async hold(owner: HoldOwner, actionId: string, quantity: number): Promise<HoldGrant> {
     const conn = this.workbook.conn;
     const period = periodOf(this.now()).key;
     const price = this.price(actionId);
@@ -66,25 +66,28 @@ export class LocalLedger implements CreditClient {
           .prepare(
             "INSERT INTO credit_holds (run_id, unit_price, credits, status, period) VALUES (?, ?, ?, 'active', ?)",
           )
-          .run(runId, price, amount, period);
+          .run(ownerRowId(owner), price, amount, period);
         return { holdId: Number(info.lastInsertRowid), reserved: amount, unitPrice: price };
       })
       .immediate();
   }
 
-  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
+  resumeHold(owner: HoldOwner): (HoldGrant & { remaining: number }) | null {
     const row = this.workbook.conn
       .prepare(
         "SELECT id, credits, unit_price, credits - captured AS remaining FROM credit_holds WHERE run_id = ? AND status = 'active'",
       )
-      .get(runId) as { id: number; credits: number; unit_price: number; remaining: number } | undefined;
+      .get(ownerRowId(owner)) as
+      | { id: number; credits: number; unit_price: number; remaining: number }
+      | undefined;
     return row
       ? { holdId: row.id, reserved: row.credits, unitPrice: row.unit_price, remaining: row.remaining }
       : null;
   }
 
-  capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number {
+  capture(conn: Connection, holdId: number, owner: HoldOwner, charges: Charge[]): number {
     const period = periodOf(this.now()).key;
+    const runId = ownerRowId(owner);
     const insert = conn.prepare(
       'INSERT INTO credit_ledger (idempotency_key, action_id, credits, run_id, period) VALUES (?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING',
     );

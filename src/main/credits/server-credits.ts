@@ -12,7 +12,14 @@ import { verifyLease } from '../../server/lease-signature';
 import { createLogger } from '../logger';
 import type { Connection, Workbook } from '../workbook/database';
 import { getJsonSetting, getSetting, setJsonSetting, setSetting } from '../workbook/settings';
-import type { Charge, CreditClient, HoldGrant } from './credit-client';
+import {
+  type Charge,
+  type CreditClient,
+  type HoldGrant,
+  type HoldOwner,
+  ownerLabel,
+  ownerRowId,
+} from './credit-client';
 import { type LicensingApi, LicensingError } from './licensing-api';
 
 const log = createLogger('credits');
@@ -120,8 +127,9 @@ export class ServerCredits implements CreditClient {
     };
   }
 
-  async hold(runId: number, actionId: string, quantity: number): Promise<HoldGrant> {
+  async hold(owner: HoldOwner, actionId: string, quantity: number): Promise<HoldGrant> {
     const conn = this.workbook.conn;
+    const runId = ownerRowId(owner);
     const price = this.price(actionId);
     if (quantity <= 0)
       return { holdId: this.insertHold(runId, actionId, price, 0), reserved: 0, unitPrice: price };
@@ -129,7 +137,7 @@ export class ServerCredits implements CreditClient {
       (conn.prepare('SELECT COUNT(*) FROM server_holds WHERE run_id = ?').pluck().get(runId) as number) + 1;
     // Stable for a retry of the same request (a crash between the server's answer and
     // our insert replays the same hold instead of leaking a second one).
-    const key = `${this.identity.deviceId}:run:${runId}:hold:${n}`;
+    const key = `${this.identity.deviceId}:${ownerLabel(owner)}:hold:${n}`;
     try {
       const hold = await this.api.createHold(key, actionId, quantity);
       this.markOnline();
@@ -159,20 +167,23 @@ export class ServerCredits implements CreditClient {
     }
   }
 
-  resumeHold(runId: number): (HoldGrant & { remaining: number }) | null {
+  resumeHold(owner: HoldOwner): (HoldGrant & { remaining: number }) | null {
     const row = this.workbook.conn
       .prepare(
         "SELECT id, reserved, unit_price, reserved - captured AS remaining FROM server_holds WHERE run_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1",
       )
-      .get(runId) as { id: number; reserved: number; unit_price: number; remaining: number } | undefined;
+      .get(ownerRowId(owner)) as
+      | { id: number; reserved: number; unit_price: number; remaining: number }
+      | undefined;
     return row
       ? { holdId: row.id, reserved: row.reserved, unitPrice: row.unit_price, remaining: row.remaining }
       : null;
   }
 
-  capture(conn: Connection, holdId: number, runId: number, charges: Charge[]): number {
+  capture(conn: Connection, holdId: number, owner: HoldOwner, charges: Charge[]): number {
     const hold = conn.prepare('SELECT * FROM server_holds WHERE id = ?').get(holdId) as HoldRow | undefined;
-    if (!hold) throw new AppError('internal', `No hold ${holdId} for run ${runId}.`);
+    if (!hold) throw new AppError('internal', `No hold ${holdId} for ${ownerLabel(owner)}.`);
+    const runId = ownerRowId(owner);
     const period = (this.balance?.periodStart ?? new Date(this.now()).toISOString()).slice(0, 7);
     const insert = conn.prepare(
       'INSERT INTO credit_ledger (idempotency_key, action_id, credits, run_id, period) VALUES (?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING',
@@ -188,7 +199,7 @@ export class ServerCredits implements CreditClient {
     const credits = units * hold.unit_price;
     if (hold.captured + credits > hold.reserved) {
       // The executor never spends past its budget; if it did, the server would refuse it.
-      throw new AppError('internal', `Run ${runId} would capture more than its hold reserved.`);
+      throw new AppError('internal', `${ownerLabel(owner)} would capture more than its hold reserved.`);
     }
     // The server hold first, then the lease part (a hold may have both).
     const serverRoom = hold.server_hold_id
@@ -211,7 +222,8 @@ export class ServerCredits implements CreditClient {
         );
     }
     if (leaseUnits > 0) {
-      if (!hold.lease_id) throw new AppError('internal', `Run ${runId} would capture past its server hold.`);
+      if (!hold.lease_id)
+        throw new AppError('internal', `${ownerLabel(owner)} would capture past its server hold.`);
       const seq = nextSeq(conn);
       conn
         .prepare(

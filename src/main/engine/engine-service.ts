@@ -199,13 +199,17 @@ export class EngineService {
     for (const run of runs) {
       try {
         const enrichment = await this.enrichments.load(run.enrichment_id);
-        let hold = this.credits.resumeHold(run.id);
+        let hold = this.credits.resumeHold({ kind: 'run', id: run.id });
         if (!hold) {
           const items = this.workbook.conn
             .prepare('SELECT COUNT(*) FROM run_items WHERE run_id = ?')
             .pluck()
             .get(run.id) as number;
-          const fresh = await this.credits.hold(run.id, enrichment.config.actionId, items);
+          const fresh = await this.credits.hold(
+            { kind: 'run', id: run.id },
+            enrichment.config.actionId,
+            items,
+          );
           hold = { ...fresh, remaining: fresh.reserved };
         }
         await this.launch(enrichment, run.id, hold, hold.remaining, run.limited_by);
@@ -313,7 +317,7 @@ export class EngineService {
             .run(runId);
         })
         .immediate();
-      const hold = this.credits.resumeHold(runId);
+      const hold = this.credits.resumeHold({ kind: 'run', id: runId });
       if (hold) await this.credits.release(hold.holdId);
     }
   }
@@ -402,7 +406,7 @@ export class EngineService {
     const units = price > 0 ? Math.floor(wanted / price) : selection.rowIds.length;
     let hold: HoldGrant;
     try {
-      hold = await this.credits.hold(runId, enrichment.config.actionId, units);
+      hold = await this.credits.hold({ kind: 'run', id: runId }, enrichment.config.actionId, units);
     } catch (error) {
       conn.prepare("UPDATE runs SET status = 'failed' WHERE id = ?").run(runId);
       conn.prepare('DELETE FROM run_items WHERE run_id = ?').run(runId);

@@ -138,7 +138,7 @@ export class ResultWriter {
         else if (r.status === 'out_of_credits') counts.outOfCredits++;
         if (r.cached) counts.cached++;
       }
-      const charged = credits.capture(this.conn, holdId, runId, charges);
+      const charged = credits.capture(this.conn, holdId, { kind: 'run', id: runId }, charges);
       s.count.run(
         counts.done,
         counts.notFound,

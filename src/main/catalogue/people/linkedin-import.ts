@@ -13,7 +13,7 @@ import {
   MAX_LINKEDIN_IMPORT_ROWS,
 } from '@shared/linkedin-import';
 import type { ColumnInfo, ColumnType, ImportResult, TableInfo } from '@shared/model';
-import type { CreditClient } from '../../credits/credit-client';
+import type { CreditClient, HoldOwner } from '../../credits/credit-client';
 import { CallError } from '../../engine/scheduler';
 import type { JobContext } from '../../jobs/job-manager';
 import type { Workbook } from '../../workbook/database';
@@ -130,9 +130,8 @@ export class LinkedInImportService {
     const { workbook, credits, providers } = this.deps;
     const table = await this.prepareTable(request.tableId);
     const importId = nextImportId(workbook);
-    // Imports hold under negative ids so they never share a hold with a column's run.
-    const holdRunId = -importId;
-    const hold = await credits.hold(holdRunId, LINKEDIN_IMPORT_ACTION, quote.maxRows);
+    const owner: HoldOwner = { kind: 'import', id: importId };
+    const hold = await credits.hold(owner, LINKEDIN_IMPORT_ACTION, quote.maxRows);
     const affordable = hold.unitPrice > 0 ? Math.floor(hold.reserved / hold.unitPrice) : quote.maxRows;
     const result: ImportResult = {
       tableId: table.info.id,
@@ -168,7 +167,7 @@ export class LinkedInImportService {
           table,
           fresh,
           limit,
-          { holdId: hold.holdId, holdRunId, importId, unitPrice: hold.unitPrice },
+          { holdId: hold.holdId, owner, importId, unitPrice: hold.unitPrice },
           result,
         );
         ctx.progress({
@@ -251,7 +250,7 @@ export class LinkedInImportService {
     table: PreparedTable,
     leads: SearchLead[],
     limit: number,
-    hold: { holdId: number; holdRunId: number; importId: number; unitPrice: number },
+    hold: { holdId: number; owner: HoldOwner; importId: number; unitPrice: number },
     result: ImportResult,
   ): void {
     if (leads.length === 0) return;
@@ -304,7 +303,7 @@ export class LinkedInImportService {
         });
       }
       if (charges.length > 0) {
-        credits.capture(conn, hold.holdId, hold.holdRunId, charges);
+        credits.capture(conn, hold.holdId, hold.owner, charges);
       }
     })();
     // The grid shows the rows as they arrive, not only at the end.
