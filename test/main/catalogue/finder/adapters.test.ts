@@ -209,6 +209,35 @@ describe('documented details', () => {
     });
   });
 
+  it('LeadMagic and Skrapp are asked the way their references show', async () => {
+    const byId = (id: string) => FINDER_ADAPTERS.find((a) => a.id === id) as FinderAdapter;
+    fake.set('leadmagic', 'hit');
+    await byId('leadmagic').find(ada, callFor(byId('leadmagic')), signal);
+    const lm = fake.calls('leadmagic')[0];
+    expect([lm?.method, lm?.path, lm?.headers['x-api-key']]).toEqual([
+      'POST',
+      '/people/email-finder',
+      'key-leadmagic',
+    ]);
+    expect(JSON.parse(lm?.body ?? '{}')).toMatchObject({
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      domain: 'analytical.io',
+    });
+    fake.set('skrapp', 'hit');
+    expect(await byId('skrapp').find(ada, callFor(byId('skrapp')), signal)).toMatchObject({
+      confidence: 88,
+      providerStatus: 'valid',
+    });
+    const sk = fake.calls('skrapp')[0];
+    expect([sk?.method, sk?.path, sk?.headers['x-access-key']]).toEqual(['GET', '/find', 'key-skrapp']);
+    expect(Object.fromEntries(sk?.query ?? [])).toEqual({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      domain: 'analytical.io',
+    });
+  });
+
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
     const error = await failure(

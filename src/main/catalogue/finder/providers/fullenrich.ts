@@ -23,7 +23,7 @@ const RUNNING = new Set(['CREATED', 'IN_PROGRESS']);
 export const fullenrich: FinderAdapter = {
   id: 'fullenrich',
   name: 'FullEnrich',
-  docsUrl: 'https://docs.fullenrich.com/startEnrichment',
+  docsUrl: 'https://docs.fullenrich.com/api/v1/contact/enrich/bulk/post',
   baseUrl: 'https://app.fullenrich.com/api/v1',
   capabilities: ['person.email', 'person.phone'],
   needsKey: true,

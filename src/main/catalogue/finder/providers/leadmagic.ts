@@ -9,7 +9,7 @@ const STATUS_CONFIDENCE: Record<string, number> = { valid: 95, valid_catch_all: 
 export const leadmagic: FinderAdapter = {
   id: 'leadmagic',
   name: 'LeadMagic',
-  docsUrl: 'https://leadmagic.io/docs/api-reference/email-finder',
+  docsUrl: 'https://leadmagic.io/docs/reference/email-finder',
   baseUrl: 'https://api.leadmagic.io/v1',
   capabilities: ['person.email'],
   needsKey: true,
