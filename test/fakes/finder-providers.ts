@@ -7,7 +7,15 @@
 // result on the next, so their polling is exercised too. Reused by the e2e tests.
 import { type FakeRequest, type FakeResponse, type HttpFake, startHttpFake } from './http-fake';
 
-export type FinderScenario = 'hit' | 'not_found' | 'unauthorized' | 'rate_limited' | 'garbage' | 'bad_shape';
+export type FinderScenario =
+  | 'hit'
+  | 'not_found'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'garbage'
+  | 'bad_shape'
+  /** a refusal in a 200 answer, where a provider documents one (Findymail, FullEnrich) */
+  | 'out_of_credits';
 
 export const FINDER_FAKE_IDS = [
   'hunter',
@@ -380,6 +388,11 @@ export async function startFinderFake(): Promise<FinderFake> {
         };
       case 'bad_shape':
         return ok(['not', 'what', 'the', 'docs', 'say']);
+      case 'out_of_credits':
+        if (provider === 'findymail') return ok({ error: 'Not enough credits' });
+        if (provider === 'fullenrich' && path !== '/contact/enrich/bulk')
+          return ok({ id: 'enr-1', name: 'Rowsmith', status: 'CREDITS_INSUFFICIENT', datas: [] });
+        return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
       default:
         return answerFor(provider, path, chosen.scenario === 'hit', chosen.answer, request, firstReadPending);
     }

@@ -238,6 +238,16 @@ describe('documented details', () => {
     });
   });
 
+  it('Findymail and FullEnrich: a refusal inside a 200 answer is an error, never a free "not found"', async () => {
+    for (const id of ['findymail', 'fullenrich']) {
+      const adapter = FINDER_ADAPTERS.find((a) => a.id === id) as FinderAdapter;
+      fake.set(id, 'out_of_credits');
+      const error = await failure(adapter.find(ada, callFor(adapter), signal));
+      expect(error.retryable).toBe(false);
+      expect(error.message).toMatch(id === 'findymail' ? /Not enough credits/ : /CREDITS_INSUFFICIENT/);
+    }
+  });
+
   it('Tomba asks for KEY:SECRET before calling', async () => {
     const tomba = FINDER_ADAPTERS.find((a) => a.id === 'tomba') as FinderAdapter;
     const error = await failure(

@@ -19,6 +19,21 @@ export function shapeError(provider: ProviderInfo, what: string, text?: string):
   );
 }
 
+/**
+ * A 200 answer that carries a refusal instead of a result — `{"error": "Not enough
+ * credits"}` — is the provider's error, never a "not found" (which would be free and
+ * wrong): the waterfall records it and asks the next provider.
+ */
+export function refusedInBody(provider: ProviderInfo, json: Json, text = ''): void {
+  const error = json.error;
+  const message = typeof error === 'string' ? error : null;
+  if (!message) return;
+  throw new CallError('http', `${provider.name} answered with an error: ${message.slice(0, 200)}.`, {
+    body: text.slice(0, 300),
+    retryable: false,
+  });
+}
+
 /** The body as an object, or a shape error. */
 export function object(provider: ProviderInfo, json: unknown, text = ''): Json {
   if (json && typeof json === 'object' && !Array.isArray(json)) return json as Json;

@@ -2,7 +2,7 @@
 // returns addresses it verified, and charges only for those). Bearer token.
 import { num, requestJson, requireKey } from '../../provider-http';
 import type { FinderAdapter } from '../types';
-import { child, email, hit, needNameAndDomain, object } from './common';
+import { child, email, hit, needNameAndDomain, object, refusedInBody } from './common';
 
 export const findymail: FinderAdapter = {
   id: 'findymail',
@@ -26,7 +26,10 @@ export const findymail: FinderAdapter = {
       signal,
     );
     if (res.status === 404) return null;
-    const contact = child(this, object(this, res.json, res.text), 'contact');
+    const body = object(this, res.json, res.text);
+    // Its other endpoints document a 200 with {"error": "Not enough credits"}.
+    refusedInBody(this, body, res.text);
+    const contact = child(this, body, 'contact');
     if (!contact) return null;
     return hit(
       { email: email(this, contact.email) ?? undefined, confidence: 90, providerStatus: 'verified' },

@@ -2,6 +2,7 @@
 // /contact/enrich/bulk starts it and returns an enrichment_id, GET
 // /contact/enrich/bulk/{id} answers status IN_PROGRESS until FINISHED. Polled with a
 // bounded wait. The most probable email (with its status) and phone are taken.
+import { CallError } from '../../../engine/scheduler';
 import { num, requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
 import {
@@ -57,6 +58,11 @@ export const fullenrich: FinderAdapter = {
       if (!status) throw shapeError(this, 'no status', res.text);
       return RUNNING.has(status) ? undefined : json;
     });
+    // Any other end than FINISHED (CREDITS_INSUFFICIENT, CANCELED, …) is a refusal, not a miss.
+    const end = str(result.status);
+    if (end !== 'FINISHED') {
+      throw new CallError('http', `FullEnrich ended the enrichment as ${end}.`, { retryable: false });
+    }
     const first = list(this, result, 'datas')[0];
     if (first === undefined) return null;
     const found = child(this, object(this, first), 'contact');
