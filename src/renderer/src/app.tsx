@@ -63,7 +63,8 @@ type OpenDialog =
   | { kind: 'providers' }
   | { kind: 'capacity' }
   | { kind: 'linkedin-import' }
-  | { kind: 'about' }
+  /** diagnostics: collected from the menu where the clipboard refused them, shown to copy by hand */
+  | { kind: 'about'; diagnostics?: string }
   | null;
 
 function Workspace() {
@@ -211,9 +212,9 @@ function Workspace() {
     about: () => setDialog({ kind: 'about' }),
     'copy-diagnostics': () => {
       copyDiagnostics()
-        .then(({ copied }) => {
+        .then(({ text, copied }) => {
           if (copied) toast.success('Diagnostics copied to the clipboard');
-          else setDialog({ kind: 'about' });
+          else setDialog({ kind: 'about', diagnostics: text });
         })
         .catch((error) => toast.error(error, 'Could not collect the diagnostics'));
     },
@@ -414,7 +415,9 @@ function Workspace() {
       )}
       {dialog?.kind === 'providers' && <ProvidersDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'capacity' && <CapacityDialog onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'about' && <AboutDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'about' && (
+        <AboutDialog initialDiagnostics={dialog.diagnostics} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === 'enrichment-settings' && (
         <EnrichmentSettingsDialog
           enrichment={dialog.enrichment}

@@ -11,11 +11,17 @@ import { Modal } from '../components/modal';
 import { useToast } from '../state/toasts';
 import { updatesCall, useUpdates } from '../state/updates';
 
-export function AboutDialog({ onClose }: { onClose(): void }) {
+export function AboutDialog({
+  onClose,
+  initialDiagnostics,
+}: {
+  onClose(): void;
+  initialDiagnostics?: string;
+}) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [diagnostics, setDiagnostics] = useState<string | null>(null);
+  const [diagnostics, setDiagnostics] = useState<string | null>(initialDiagnostics ?? null);
   const status = useUpdates();
 
   useEffect(() => {
