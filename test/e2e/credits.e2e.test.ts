@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpFake, startHttpFake } from '../fakes/http-fake';
 import { companies, writeCompaniesCsv } from './fixtures';
-import { cell, columnId, expectRowCount, openTable } from './grid';
+import { addHttpColumn, cell, columnId, expectRowCount, openTable } from './grid';
 import { cli, type E2eApp, startE2eApp } from './harness';
 
 const DATA = companies(30);
@@ -42,13 +42,11 @@ describe('credits', () => {
       .toMatch(/^12 \/ 12 credits · renews /);
     expect(await page.getByTestId('credit-meter').getAttribute('data-online')).toBe('true');
 
-    await page.getByTestId('toolbar-add-column').click();
-    await page.getByTestId('add-column-enrichment').click();
-    await page.getByTestId('add-column-name').fill('Checked');
-    await page.getByTestId('http-url').fill(`${fake.url}/check?name={{Name}}`);
-    await page.getByTestId('http-field-path-0').fill('ok');
-    await page.getByTestId('add-column-submit').click();
-    const dialog = page.getByTestId('run-dialog');
+    const dialog = await addHttpColumn(page, {
+      name: 'Checked',
+      url: `${fake.url}/check?name={{Name}}`,
+      path: 'ok',
+    });
     await expect
       .poll(() => dialog.getByTestId('run-credits-left').textContent())
       .toMatch(/^12 credits left — rows past/);

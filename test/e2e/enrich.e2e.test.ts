@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpFake, startHttpFake } from '../fakes/http-fake';
 import { companies, writeCompaniesCsv } from './fixtures';
-import { cell, columnId, expectRowCount, header, openTable } from './grid';
+import { addHttpColumn, cell, columnId, expectRowCount, header, openTable } from './grid';
 import { cli, type E2eApp, startE2eApp } from './harness';
 
 const DATA = companies(40);
@@ -107,14 +107,12 @@ describe('enrichment columns', () => {
   it('stops a slow run from the runs panel: nothing more reaches the provider', async () => {
     const { page } = app;
     fake.setLatency(400);
-    await page.getByTestId('toolbar-add-column').click();
-    await page.getByTestId('add-column-enrichment').click();
-    await page.getByTestId('add-column-name').fill('Slow size');
-    await page.getByTestId('http-url').fill(`${fake.url}/slow?name={{Name}}`);
-    await page.getByTestId('http-field-path-0').fill('company.size');
-    await page.getByTestId('http-rate').fill('5');
-    await page.getByTestId('add-column-submit').click();
-    const dialog = page.getByTestId('run-dialog');
+    const dialog = await addHttpColumn(page, {
+      name: 'Slow size',
+      url: `${fake.url}/slow?name={{Name}}`,
+      path: 'company.size',
+      rate: 5,
+    });
     await expect.poll(() => dialog.getByTestId('run-quote-main').textContent()).toMatch(/^40 rows/);
     const before = fake.requests;
     await dialog.getByTestId('run-confirm').click();

@@ -78,3 +78,25 @@ export async function editCell(page: Page, target: Locator, text: string): Promi
   await page.keyboard.press('Enter');
   await editor.waitFor({ state: 'detached' });
 }
+
+/**
+ * Adds an HTTP request column through + Column → Enrichment (the URL a template over the
+ * row, one field read by `path`, at `rate` calls a second when given) and returns the run
+ * dialog the app then offers, still open.
+ */
+export async function addHttpColumn(
+  page: Page,
+  opts: { name: string; url: string; path: string; rate?: number },
+): Promise<Locator> {
+  await page.getByTestId('toolbar-add-column').click();
+  await page.getByTestId('add-column-enrichment').click();
+  await page.getByTestId('add-column-name').fill(opts.name);
+  await page.getByTestId('add-column-action').selectOption('http.request');
+  await page.getByTestId('http-url').fill(opts.url);
+  await page.getByTestId('http-field-path-0').fill(opts.path);
+  if (opts.rate !== undefined) await page.getByTestId('http-rate').fill(String(opts.rate));
+  await page.getByTestId('add-column-submit').click();
+  const dialog = page.getByTestId('run-dialog');
+  await expect.poll(() => dialog.getAttribute('aria-label')).toBe(`Run “${opts.name}”`);
+  return dialog;
+}

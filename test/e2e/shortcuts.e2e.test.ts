@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpFake, startHttpFake } from '../fakes/http-fake';
 import { companies, writeCompaniesCsv } from './fixtures';
-import { cell, columnId, expectRowCount, openTable } from './grid';
+import { addHttpColumn, cell, columnId, expectRowCount, openTable } from './grid';
 import { cli, type E2eApp, startE2eApp } from './harness';
 
 const DATA = companies(40);
@@ -22,19 +22,10 @@ const focused = (page: Page) => page.evaluate('document.activeElement?.getAttrib
 const nextFrame = (page: Page) =>
   page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(null)))');
 
-/** Adds an HTTP request column through + Column; the run dialog it offers is closed unrun. */
-async function addHttpColumn(page: Page, name: string, url: string): Promise<void> {
-  await page.getByTestId('toolbar-add-column').click();
-  await page.getByTestId('add-column-enrichment').click();
-  await page.getByTestId('add-column-name').fill(name);
-  await page.getByTestId('add-column-action').selectOption('http.request');
-  await page.getByTestId('http-url').fill(url);
-  await page.getByTestId('http-field-path-0').fill('ok');
+/** Adds an HTTP request column; the run dialog it offers is closed unrun. */
+async function addColumnUnrun(page: Page, name: string, url: string): Promise<void> {
   // Two calls a second: the 40 rows take 20 s, so a run is still going when Ctrl+. stops it.
-  await page.getByTestId('http-rate').fill('2');
-  await page.getByTestId('add-column-submit').click();
-  const dialog = page.getByTestId('run-dialog');
-  await expect.poll(() => dialog.getAttribute('aria-label')).toBe(`Run “${name}”`);
+  const dialog = await addHttpColumn(page, { name, url, path: 'ok', rate: 2 });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
 }
@@ -103,8 +94,8 @@ describe('shortcuts', () => {
       .poll(() => page.getByTestId('toasts').textContent())
       .toContain('This table has no enrichment columns yet');
 
-    await addHttpColumn(page, 'Checked', `${fake.url}/check?name={{Name}}`);
-    await addHttpColumn(page, 'Rechecked', `${fake.url}/recheck?name={{Name}}`);
+    await addColumnUnrun(page, 'Checked', `${fake.url}/check?name={{Name}}`);
+    await addColumnUnrun(page, 'Rechecked', `${fake.url}/recheck?name={{Name}}`);
     expect(fake.requests).toBe(0);
 
     // Two enrichment columns and the focus on neither: the app asks which one.

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpFake, startHttpFake } from '../fakes/http-fake';
 import { companies, writeCompaniesCsv } from './fixtures';
-import { expectRowCount, openTable } from './grid';
+import { addHttpColumn, expectRowCount, openTable } from './grid';
 import { cli, type E2eApp, startE2eApp } from './harness';
 
 const DATA = companies(30);
@@ -53,13 +53,11 @@ describe('update banner', () => {
     expect(await page.getByTestId('update-notes').textContent()).toBe(NOTES);
 
     // A column starts running before the download ends.
-    await page.getByTestId('toolbar-add-column').click();
-    await page.getByTestId('add-column-enrichment').click();
-    await page.getByTestId('add-column-name').fill('Checked');
-    await page.getByTestId('http-url').fill(`${fake.url}/check?name={{Name}}`);
-    await page.getByTestId('http-field-path-0').fill('ok');
-    await page.getByTestId('add-column-submit').click();
-    const run = page.getByTestId('run-dialog');
+    const run = await addHttpColumn(page, {
+      name: 'Checked',
+      url: `${fake.url}/check?name={{Name}}`,
+      path: 'ok',
+    });
     await run.getByTestId('run-confirm').click();
     await run.waitFor({ state: 'detached' });
     await fake.waitFor(() => fake.requests > 0, 15_000);
