@@ -6,6 +6,7 @@
 // the logger's own redaction, so a key that slipped into a log line still comes out hidden.
 import { statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
+import type { AppInfo } from '@shared/api';
 import type { CreditStatus, RunInfo } from '@shared/enrichment';
 import type { TableInfo } from '@shared/model';
 import type { UpdateStatus } from '@shared/updates';
@@ -15,7 +16,7 @@ import { Redactor } from '../log/redact';
 
 export interface DiagnosticsInput {
   version: string;
-  shell: 'electron' | 'web' | 'cli';
+  shell: AppInfo['shell'];
   userDataDir: string;
   workbookPath: string;
   tables: TableInfo[];

@@ -50,7 +50,8 @@ export class UpdateController {
   private feedUrl: string | null = null;
   private checking: Promise<void> | null = null;
   private timers: ReturnType<typeof setTimeout>[] = [];
-  private blocked: string | null = null;
+  /** the block last told to the window, so a run's progress events announce nothing new */
+  private announcedBlock: string | null = null;
   private readonly listeners: [UpdaterEvent, Listener][] = [];
   private readonly feed: (channel: UpdateChannel) => Feed;
 
@@ -125,13 +126,14 @@ export class UpdateController {
     // Connecting to a licensing server gives a feed: no need to wait for the next check to say so.
     if (this.phase.state === 'disabled' && !this.permanentlyDisabled() && 'url' in this.feed(this.channel))
       this.phase = { state: 'idle' };
+    this.announcedBlock = this.blockedReason();
     return {
       phase: this.phase,
       channel: this.channel,
       currentVersion: this.opts.currentVersion,
       lastCheckedAt: this.lastCheckedAt,
       autoDownload: false,
-      installBlockedReason: this.blockedReason(),
+      installBlockedReason: this.announcedBlock,
     };
   }
 
@@ -209,9 +211,8 @@ export class UpdateController {
    * Progress events come often; while a run is known to be going they change nothing.
    */
   runsChanged(what: 'started' | 'finished'): void {
-    if (what === 'started' && this.blocked) return;
-    const before = this.blocked;
-    if (this.blockedReason() !== before) this.opts.onChange(this.status());
+    if (what === 'started' && this.announcedBlock) return;
+    if (this.blockedReason() !== this.announcedBlock) this.opts.onChange(this.status());
   }
 
   private async runCheck(updater: Updater): Promise<void> {
@@ -258,8 +259,7 @@ export class UpdateController {
   }
 
   private blockedReason(): string | null {
-    this.blocked = this.opts.activeRuns() > 0 ? RUNNING_COLUMNS_REASON : null;
-    return this.blocked;
+    return this.opts.activeRuns() > 0 ? RUNNING_COLUMNS_REASON : null;
   }
 
   private permanentlyDisabled(): string | null {

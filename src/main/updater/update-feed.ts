@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type UpdateChannel, updateChannelSchema } from '@shared/updates';
+import { parse as parseYaml } from 'yaml';
 import { readLicensingMode } from '../credits/licensing-service';
 
 export type Feed = { url: string } | { reason: string };
@@ -42,9 +43,14 @@ export function builtInUpdateServer(appUpdateYml: string): string | null {
   } catch {
     return null;
   }
-  const url = /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(text)?.[1];
-  const server = url ? /^(https?:\/\/.+?)\/updates(?:\/[^/]*)?\/?$/.exec(url)?.[1] : undefined;
-  return server ?? null;
+  let url: unknown;
+  try {
+    url = (parseYaml(text) as { url?: unknown } | null)?.url;
+  } catch {
+    return null;
+  }
+  if (typeof url !== 'string') return null;
+  return /^(https?:\/\/.+?)\/updates(?:\/[^/]*)?\/?$/.exec(url)?.[1] ?? null;
 }
 
 const file = (userDataDir: string) => join(userDataDir, 'updates.json');

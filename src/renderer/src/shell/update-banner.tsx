@@ -15,6 +15,8 @@ export function UpdateBanner() {
   if (!status) return null;
   const { phase } = status;
 
+  const download = () =>
+    void updatesCall.download().catch((error) => toast.error(error, 'Could not download the update'));
   const later = (version: string) => (
     <button
       type="button"
@@ -58,14 +60,7 @@ export function UpdateBanner() {
         {notes(phase.notes)}
         <span className="banner-actions">
           {later(phase.version)}
-          <button
-            type="button"
-            className="primary"
-            data-testid="update-download"
-            onClick={() =>
-              updatesCall.download().catch((error) => toast.error(error, 'Could not download the update'))
-            }
-          >
+          <button type="button" className="primary" data-testid="update-download" onClick={download}>
             Download
           </button>
         </span>
@@ -154,14 +149,7 @@ export function UpdateBanner() {
             Dismiss
           </button>
           {phase.during === 'download' && phase.version && (
-            <button
-              type="button"
-              className="primary"
-              data-testid="update-retry"
-              onClick={() =>
-                updatesCall.download().catch((error) => toast.error(error, 'Could not download the update'))
-              }
-            >
+            <button type="button" className="primary" data-testid="update-retry" onClick={download}>
               Try again
             </button>
           )}
