@@ -80,7 +80,7 @@ describe('update banner', () => {
     expect(await banner.textContent()).toContain('Restarting');
   });
 
-  it('About shows the version, the channel and the last check', async () => {
+  it('About shows the version, the channel, the update and the diagnostics', async () => {
     const { page } = app;
     await page.getByTestId('open-about').click();
     const about = page.getByTestId('about-dialog');
@@ -90,6 +90,11 @@ describe('update banner', () => {
     expect(await about.getByTestId('about-update-status').textContent()).toContain(
       'Installing Rowsmith 0.2.0',
     );
+    // Copy diagnostics: the report is collected in the main process and shown.
+    await about.getByTestId('copy-diagnostics').click();
+    await expect
+      .poll(() => about.getByTestId('diagnostics-text').inputValue())
+      .toMatch(/^## Rowsmith\nversion: 0\.1\.0 \(web shell\)/);
     await page.keyboard.press('Escape');
     await about.waitFor({ state: 'detached' });
   });

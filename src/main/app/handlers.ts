@@ -22,7 +22,6 @@ import { previewTableSource } from '../import/source';
 import type { HandlerImpl } from '../ipc/handler-map';
 import { getJsonSetting, setJsonSetting } from '../workbook/settings';
 import type { AppOptions, Services } from './create-app';
-import { collectDiagnostics } from './diagnostics';
 
 const IMPORTABLE = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
 
@@ -232,6 +231,8 @@ export function buildHandlers(s: Services, opts: AppOptions): HandlerImpl {
       } catch {
         // undecryptable secrets cannot leak either; the diagnostics still help
       }
+      // Loaded when asked for: start-up never pays for the log reader.
+      const { collectDiagnostics } = await import('./diagnostics');
       const text = collectDiagnostics({
         version: opts.version,
         shell: platform.shell,

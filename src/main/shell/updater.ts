@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { createLogger } from '../logger';
-import { builtInUpdateServer } from '../updater/update-feed';
+import { builtInUpdateServer } from '../updater/app-update-yml';
 import type { Updater, UpdaterSetup } from '../updater/updater';
 
 const log = createLogger('updater');

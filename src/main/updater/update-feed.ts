@@ -6,7 +6,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type UpdateChannel, updateChannelSchema } from '@shared/updates';
-import { parse as parseYaml } from 'yaml';
 import { readLicensingMode } from '../credits/licensing-service';
 
 export type Feed = { url: string } | { reason: string };
@@ -29,28 +28,6 @@ export function resolveFeed(
     };
   }
   return { url: `${server.replace(/\/+$/, '')}/updates/${channel}` };
-}
-
-/**
- * The update server an installer was built for (`npm run dist` with ROWSMITH_UPDATE_URL):
- * electron-builder writes its publish URL, `<server>/updates/<channel>`, into
- * resources/app-update.yml. Null when the file is missing or names no such URL.
- */
-export function builtInUpdateServer(appUpdateYml: string): string | null {
-  let text: string;
-  try {
-    text = readFileSync(appUpdateYml, 'utf8');
-  } catch {
-    return null;
-  }
-  let url: unknown;
-  try {
-    url = (parseYaml(text) as { url?: unknown } | null)?.url;
-  } catch {
-    return null;
-  }
-  if (typeof url !== 'string') return null;
-  return /^(https?:\/\/.+?)\/updates(?:\/[^/]*)?\/?$/.exec(url)?.[1] ?? null;
 }
 
 const file = (userDataDir: string) => join(userDataDir, 'updates.json');

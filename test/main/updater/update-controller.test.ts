@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { isAppError } from '@shared/errors';
 import type { UpdateStatus } from '@shared/updates';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { builtInUpdateServer } from '../../../src/main/updater/app-update-yml';
 import {
   DEFAULT_CHECK_INTERVAL_MS,
   RUNNING_COLUMNS_REASON,
   UpdateController,
   type UpdateControllerOptions,
 } from '../../../src/main/updater/update-controller';
-import { builtInUpdateServer, resolveFeed } from '../../../src/main/updater/update-feed';
+import { resolveFeed } from '../../../src/main/updater/update-feed';
 import type { Updater } from '../../../src/main/updater/updater';
 import { tempDir } from '../../helpers/temp';
 
