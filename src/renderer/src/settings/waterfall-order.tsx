@@ -4,7 +4,7 @@
 // buttons, so the list is reorderable from the keyboard, and focus follows the moved
 // provider. At least one provider stays on.
 import type { WaterfallInfo, WaterfallProvider } from '@shared/provider-settings';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, errorMessage } from '../api';
 import { FormError } from '../components/form-error';
 
@@ -17,7 +17,24 @@ export function WaterfallOrder({ waterfall, onChanged }: WaterfallOrderProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const pendingFocus = useRef<string | null>(null);
   const wid = waterfall.id;
+
+  // The buttons are disabled while a change saves, which drops the focus; it goes back to
+  // the moved provider's button after the render that enables them, never before.
+  useEffect(() => {
+    const testId = pendingFocus.current;
+    if (busy || !testId) return;
+    pendingFocus.current = null;
+    // At either end of the list its move button is disabled: the other direction's takes the focus.
+    const other = testId.replace(
+      /^waterfall-(up|down)-/,
+      (_m, d) => `waterfall-${d === 'up' ? 'down' : 'up'}-`,
+    );
+    const enabled = (id: string) =>
+      list.current?.querySelector<HTMLButtonElement>(`[data-testid="${id}"]:not(:disabled)`);
+    (enabled(testId) ?? enabled(other))?.focus();
+  });
 
   const save = async (providers: WaterfallProvider[] | null, focus?: string) => {
     setBusy(true);
@@ -25,11 +42,9 @@ export function WaterfallOrder({ waterfall, onChanged }: WaterfallOrderProps) {
     try {
       const providerIds = providers === null ? null : providers.filter((p) => p.enabled).map((p) => p.id);
       const next = await call('waterfalls/set-order', { waterfallId: wid, providerIds });
+      // Focused once the list shows the new order and its buttons are enabled again (below).
+      pendingFocus.current = focus ?? null;
       onChanged(next);
-      if (focus)
-        requestAnimationFrame(() =>
-          list.current?.querySelector<HTMLButtonElement>(`[data-testid="${focus}"]:not(:disabled)`)?.focus(),
-        );
     } catch (err) {
       setError(errorMessage(err));
     } finally {
