@@ -127,6 +127,11 @@ describe('a failed update download', () => {
     const about = page.getByTestId('about-dialog');
     await about.getByTestId('about-channel').selectOption('beta');
     await expect.poll(() => about.getByTestId('about-update-status').textContent()).toContain('0.3.0');
-    expect(await about.getByTestId('about-channel').inputValue()).toBe('beta');
+    await expect.poll(() => about.getByTestId('about-channel').inputValue()).toBe('beta');
+    // Opened again, About shows the channel the main process keeps.
+    await page.keyboard.press('Escape');
+    await about.waitFor({ state: 'detached' });
+    await page.getByTestId('open-about').click();
+    await expect.poll(() => about.getByTestId('about-channel').inputValue()).toBe('beta');
   });
 });

@@ -39,9 +39,15 @@ export function AboutDialog({
       .finally(() => setChecking(false));
   };
 
+  // The pick shows at once; the main process's answer (after it checks the new feed) follows.
+  const [picked, setPicked] = useState<UpdateStatus['channel'] | null>(null);
   const setChannel = (channel: UpdateStatus['channel']) => {
     setError(null);
-    updatesCall.setChannel(channel).catch((err) => setError(errorMessage(err)));
+    setPicked(channel);
+    updatesCall
+      .setChannel(channel)
+      .catch((err) => setError(errorMessage(err)))
+      .finally(() => setPicked(null));
   };
 
   const disabled = !status || status.phase.state === 'disabled';
@@ -75,7 +81,7 @@ export function AboutDialog({
           <label>
             Channel{' '}
             <select
-              value={status?.channel ?? 'stable'}
+              value={picked ?? status?.channel ?? 'stable'}
               disabled={!status}
               onChange={(e) => setChannel(e.target.value as UpdateStatus['channel'])}
               data-testid="about-channel"
