@@ -15,7 +15,11 @@ export type FinderScenario =
   | 'garbage'
   | 'bad_shape'
   /** a refusal in a 200 answer, where a provider documents one (Findymail, FullEnrich) */
-  | 'out_of_credits';
+  | 'out_of_credits'
+  /** a person the provider withholds for compliance, where it documents it (Lusha) */
+  | 'restricted'
+  /** a lookup that failed inside a 200 answer, where a provider documents it (Lusha) */
+  | 'enrich_failed';
 
 export const FINDER_FAKE_IDS = [
   'hunter',
@@ -66,6 +70,10 @@ type Answer = { email: string; phone: string };
 type Json = unknown;
 const ok = (body: Json): FakeResponse => ({ status: 200, body: JSON.stringify(body) });
 const status = (code: number, body: Json): FakeResponse => ({ status: code, body: JSON.stringify(body) });
+/** A Lusha V3 result that carries an error code instead of the contact's data. */
+const lushaFailure = (code: string) => ({
+  error: { code, message: `Contact could not be enriched: ${code}` },
+});
 
 function answerFor(
   provider: string,
@@ -206,43 +214,34 @@ function answerFor(
             error: { type: 'not_found', message: 'No records were found matching your request' },
           });
     case 'lusha':
-      // GET /v2/person as in Lusha's v2 OpenAPI (searchSingleContact): the example's
-      // `address` / `type` spelling, a private address listed before the work one and a
-      // direct line before the mobile.
+      // POST /v3/contacts/search-and-enrich as in Lusha's V3 reference: one result per
+      // contact sent, a personal address listed before the work one and a direct line
+      // before the mobile; a contact Lusha cannot give carries an error code instead of
+      // data. The reference pages read so far stop before the emails[] / phones[] item
+      // fields: `email`, `number`, `type` and `doNotCall` follow public V3 clients.
       if (path === '/account/usage') return ok({ usage: { used: 10, remaining: 90, total: 100 } });
       return ok({
-        contact: found
-          ? {
-              error: null,
-              isCreditCharged: true,
-              data: {
+        requestId: 'req-lusha-1',
+        results: [
+          found
+            ? {
+                id: '4389064704',
                 firstName: 'Ada',
                 lastName: 'Lovelace',
                 fullName: 'Ada Lovelace',
-                emailAddresses: [
-                  {
-                    address: 'ada@gmail.example',
-                    type: 'private',
-                    emailConfidence: 'A',
-                    updateDate: '2026-01-15',
-                  },
-                  { address: a.email, type: 'work', emailConfidence: 'A+', updateDate: '2026-01-15' },
+                jobTitle: { title: 'Analyst', departments: ['Engineering'], seniority: 'Senior' },
+                emails: [
+                  { email: 'ada@gmail.example', type: 'personal' },
+                  { email: a.email, type: 'work' },
                 ],
-                phoneNumbers: [
-                  {
-                    number: '+44 20 7946 0999',
-                    phoneType: 'Direct',
-                    doNotCall: false,
-                    updateDate: '2026-01-15',
-                  },
-                  { number: a.phone, phoneType: 'Mobile', doNotCall: false, updateDate: '2026-01-15' },
+                phones: [
+                  { number: '+44 20 7946 0999', type: 'direct', doNotCall: false },
+                  { number: a.phone, type: 'mobile', doNotCall: false },
                 ],
-              },
-            }
-          : {
-              error: { code: 3, name: 'EMPTY_DATA', message: 'Could not find requested data' },
-              isCreditCharged: false,
-            },
+              }
+            : lushaFailure('NOT_FOUND'),
+        ],
+        billing: { creditsCharged: found ? 3 : 0 },
       });
     case 'rocketreach': {
       if (path === '/account') return ok({ id: 1, email: 'me@rowsmith.app', plan: { name: 'Essentials' } });
@@ -392,6 +391,17 @@ export async function startFinderFake(): Promise<FinderFake> {
         if (provider === 'findymail') return ok({ error: 'Not enough credits' });
         if (provider === 'fullenrich' && path !== '/contact/enrich/bulk')
           return ok({ id: 'enr-1', name: 'Rowsmith', status: 'CREDITS_INSUFFICIENT', datas: [] });
+        return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
+      case 'restricted':
+      case 'enrich_failed':
+        if (provider === 'lusha' && path !== '/account/usage') {
+          const code = chosen.scenario === 'restricted' ? 'COMPLIANCE_RESTRICTED' : 'ENRICH_FAILED';
+          return ok({
+            requestId: 'req-lusha-1',
+            results: [lushaFailure(code)],
+            billing: { creditsCharged: 0 },
+          });
+        }
         return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
       default:
         return answerFor(provider, path, chosen.scenario === 'hit', chosen.answer, request, firstReadPending);

@@ -147,21 +147,37 @@ describe('documented details', () => {
     ]);
   });
 
-  it('Lusha reads its v2 shapes: the work address over a private one, the mobile over a direct line', async () => {
+  it('Lusha asks V3 search-and-enrich for one contact and prefers the work address and the mobile', async () => {
     fake.set('lusha', 'hit');
     const lusha = FINDER_ADAPTERS.find((a) => a.id === 'lusha') as FinderAdapter;
-    const found = await lusha.find(ada, callFor(lusha), signal);
-    expect(found).toMatchObject({
+    expect(await lusha.find(ada, callFor(lusha), signal)).toMatchObject({
       email: FAKE_EMAIL,
       phone: FAKE_PHONE,
-      confidence: 95,
-      providerStatus: 'A+',
+      providerStatus: 'work',
     });
-    const request = fake.calls('lusha')[0];
-    expect(request?.method).toBe('GET');
-    expect(request?.path).toBe('/v2/person');
-    expect(request?.headers.api_key).toBe('key-lusha');
-    expect(request?.query.get('linkedinUrl')).toBe('https://www.linkedin.com/in/ada-lovelace');
+    const byLinkedin = fake.calls('lusha')[0];
+    expect([byLinkedin?.method, byLinkedin?.path]).toEqual(['POST', '/v3/contacts/search-and-enrich']);
+    expect(byLinkedin?.headers.api_key).toBe('key-lusha');
+    expect(JSON.parse(byLinkedin?.body ?? '{}')).toEqual({
+      contacts: [{ linkedinUrl: 'https://www.linkedin.com/in/ada-lovelace' }],
+      reveal: ['emails', 'phones'],
+    });
+    fake.reset();
+    fake.set('lusha', 'hit');
+    await lusha.find({ ...ada, linkedinUrl: null }, callFor(lusha), signal);
+    expect(JSON.parse(fake.calls('lusha')[0]?.body ?? '{}').contacts).toEqual([
+      { firstName: 'Ada', lastName: 'Lovelace', companyDomain: 'analytical.io' },
+    ]);
+  });
+
+  it('Lusha: a withheld contact is not found, a failed enrichment is an error, never a free "not found"', async () => {
+    const lusha = FINDER_ADAPTERS.find((a) => a.id === 'lusha') as FinderAdapter;
+    fake.set('lusha', 'restricted');
+    expect(await lusha.find(ada, callFor(lusha), signal)).toBeNull();
+    fake.set('lusha', 'enrich_failed');
+    const error = await failure(lusha.find(ada, callFor(lusha), signal));
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/ENRICH_FAILED/);
   });
 
   it('Dropcontact sends to /v1/enrich/all, polls the request and never takes the company switchboard for the person', async () => {
