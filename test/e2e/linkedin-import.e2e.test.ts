@@ -1,10 +1,12 @@
-// Import from LinkedIn in Chromium, against a loopback Pronto: paste a Sales Navigator
-// search, see the quote (rows × price, credits left), import, watch it finish, and find
-// the people as Contacts rows, charged one credit each. A company search is refused in
-// the dialog with the reason, before anything is spent.
+// Import from LinkedIn in Chromium, against a loopback Pronto and a loopback InfoPlug:
+// paste a Sales Navigator search, see the quote (rows × price, credits left), import,
+// watch it finish, and find the people as Contacts rows (or the companies of an account
+// search as Companies rows), charged one credit each. A classic company search, which
+// InfoPlug cannot read, is refused in the dialog with the reason, before anything is spent.
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretStore } from '../../src/main/secrets/secret-store';
+import { fakeCompanies, type InfoPlugFake, startInfoPlugFake } from '../fakes/infoplug';
 import { type FakeLead, type ProntoFake, startProntoFake } from '../fakes/pronto';
 import { cell, columnId, expectRowCount, openTable } from './grid';
 import { type E2eApp, startE2eApp } from './harness';
@@ -26,20 +28,27 @@ const LEADS: FakeLead[] = ['Ada', 'Grace', 'Alan', 'Edsger'].map((first, i) => (
 describe('Import from LinkedIn', () => {
   let app: E2eApp;
   let pronto: ProntoFake;
+  let infoplug: InfoPlugFake;
 
   beforeAll(async () => {
     pronto = await startProntoFake({ key: 'pk-e2e', leads: LEADS, perPoll: 3 });
+    infoplug = await startInfoPlugFake({ key: 'ip-e2e', companies: fakeCompanies(3), pollsToFinish: 2 });
     app = await startE2eApp(
-      (workbook) => SecretStore.inFolder(dirname(workbook)).set('provider:pronto', 'pk-e2e'),
-      { ROWSMITH_PROVIDER_URLS: JSON.stringify({ pronto: pronto.url }) },
+      (workbook) => {
+        const secrets = SecretStore.inFolder(dirname(workbook));
+        secrets.set('provider:pronto', 'pk-e2e');
+        secrets.set('provider:infoplug', 'ip-e2e');
+      },
+      { ROWSMITH_PROVIDER_URLS: JSON.stringify({ pronto: pronto.url, infoplug: infoplug.url }) },
     );
   });
   afterAll(async () => {
     await app?.close();
     await pronto?.close();
+    await infoplug?.close();
   });
 
-  it('refuses a company search in the dialog, before anything is spent', async () => {
+  it('refuses a company search InfoPlug cannot read, in the dialog, before anything is spent', async () => {
     const { page } = app;
     await openTable(page, 'Contacts');
     await page.getByTestId('toolbar-import-linkedin').click();
@@ -47,9 +56,16 @@ describe('Import from LinkedIn', () => {
     await dialog
       .getByTestId('linkedin-import-url')
       .fill('https://www.linkedin.com/search/results/companies/?keywords=robots');
-    await expect.poll(() => dialog.locator('[role="alert"]').textContent()).toMatch(/compan/i);
+    // A company search goes into the Companies table.
+    await expect
+      .poll(() => dialog.getByTestId('linkedin-import-table').locator('option:checked').textContent())
+      .toBe('Companies');
+    await expect
+      .poll(() => dialog.locator('[role="alert"]').textContent())
+      .toMatch(/InfoPlug reads Sales Navigator account searches/);
     expect(await dialog.getByTestId('linkedin-import-start').isDisabled()).toBe(true);
     expect(pronto.started).toHaveLength(0);
+    expect(infoplug.started).toHaveLength(0);
     await dialog.getByTestId('linkedin-import-close').click();
     await dialog.waitFor({ state: 'detached' });
   });
@@ -78,5 +94,38 @@ describe('Import from LinkedIn', () => {
     for (let i = 0; i < 4; i++) names.push(await cell(page, i, first).textContent());
     expect(names.sort()).toEqual(['Ada', 'Alan', 'Edsger', 'Grace']);
     await expect.poll(() => page.getByTestId('credit-meter').textContent()).toMatch(/^9,996 \//);
+  });
+
+  it('imports the companies of a Sales Navigator account search into Companies', async () => {
+    const { page } = app;
+    await openTable(page, 'Contacts');
+    await page.getByTestId('toolbar-import-linkedin').click();
+    const dialog = page.getByTestId('linkedin-import-dialog');
+    await dialog
+      .getByTestId('linkedin-import-url')
+      .fill('https://www.linkedin.com/sales/search/company?query=(keywords:robots)');
+    await dialog.getByTestId('linkedin-import-max').fill('5');
+    await expect
+      .poll(() => dialog.getByTestId('linkedin-import-quote').textContent())
+      .toMatch(
+        /Up to 5 rows × 1 credit = 5 credits at most, through InfoPlug.*a company already in the table/,
+      );
+    expect(await dialog.getByTestId('linkedin-import-table').locator('option:checked').textContent()).toBe(
+      'Companies',
+    );
+    await dialog.getByTestId('linkedin-import-start').click();
+    const result = dialog.getByTestId('import-result');
+    await expect.poll(() => result.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await result.getByTestId('import-inserted').textContent()).toBe('3');
+    expect(infoplug.started[0]).toMatchObject({ limit: 5 });
+    await dialog.getByTestId('linkedin-import-close').click();
+
+    await openTable(page, 'Companies');
+    await expectRowCount(page, 3);
+    const name = await columnId(page, 'Name');
+    const names = [];
+    for (let i = 0; i < 3; i++) names.push(await cell(page, i, name).textContent());
+    expect(names.sort()).toEqual(['Company 0', 'Company 1', 'Company 2']);
+    await expect.poll(() => page.getByTestId('credit-meter').textContent()).toMatch(/^9,993 \//);
   });
 });

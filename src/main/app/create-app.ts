@@ -3,13 +3,13 @@
 // PlatformHooks they pass (native dialogs, opening links). Never imports 'electron'.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LinkedInImportService } from '../catalogue/people/linkedin-import';
 import type { SettingsCatalogue } from '../catalogue/provider-settings-service';
 import {
   type ProviderEnvironment,
   ProviderSettings,
   providerEnvironmentFromEnv,
 } from '../catalogue/providers';
+import { LinkedInImportService } from '../catalogue/search-import/linkedin-import';
 import {
   type ConnectedCredits,
   connectCredits,

@@ -6,9 +6,10 @@ import * as email from './email';
 import * as finder from './finder';
 import * as linkedin from './linkedin';
 import { companyEmployees } from './people/company-employees';
-import { pronto } from './people/pronto';
 import { phoneVerify, twilioLookup } from './phone-verify';
 import type { ProviderAdapter } from './providers';
+import { infoplug } from './search-import/infoplug';
+import { pronto } from './search-import/pronto';
 
 export const CATALOGUE: ActionDefinition[] = [
   ...linkedin.actions,
@@ -22,6 +23,7 @@ export const CATALOGUE: ActionDefinition[] = [
 export const PROVIDERS: ProviderAdapter[] = [
   ...linkedin.providers,
   pronto,
+  infoplug,
   ...finder.providers,
   ...email.providers,
   twilioLookup,

@@ -142,7 +142,10 @@ function joinUrl(base: string, path: string): string {
 function errorDetail(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
+    // Some providers put a code in `message` and the sentence in `details` (InfoPlug).
+    const coded = typeof body.message === 'string' && /^[a-z_]+$/.test(body.message);
     const candidates = [
+      coded ? body.details : undefined,
       body.message,
       body.error,
       body.detail,

@@ -1,8 +1,8 @@
-// "Import from LinkedIn": paste a people search URL (or a Sales Navigator search or lead
-// list), choose the Contacts table and the most rows, see what it can cost, then follow
-// the import. The quote is asked again whenever the inputs change; nothing is spent
-// until Import is pressed.
-import type { LinkedInImportQuote } from '@shared/linkedin-import';
+// "Import from LinkedIn": paste a people or company search URL (or a Sales Navigator
+// search or list), choose the table (Contacts for people, Companies for companies) and
+// the most rows, see what it can cost, then follow the import. The quote is asked again
+// whenever the inputs change; nothing is spent until Import is pressed.
+import { type LinkedInImportQuote, parseSearchUrl, type SearchKind } from '@shared/linkedin-import';
 import type { TableInfo } from '@shared/model';
 import { useEffect, useState } from 'react';
 import { call, errorMessage } from '../api';
@@ -14,17 +14,28 @@ import { ImportOutcome, ImportRunning } from './import-run';
 
 interface Props {
   tables: TableInfo[];
-  /** the table open now: preselected when it is a Contacts table */
+  /** the table open now: preselected when it is of the kind the search fills */
   currentTableId: number | null;
   onClose(): void;
 }
 
+const TABLE_KIND: Record<SearchKind, 'contacts' | 'companies'> = {
+  people: 'contacts',
+  companies: 'companies',
+};
+
 export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props) {
-  const contacts = tables.filter((t) => t.kind === 'contacts');
-  const [tableId, setTableId] = useState<number | null>(
-    contacts.find((t) => t.id === currentTableId)?.id ?? contacts[0]?.id ?? null,
-  );
   const [searchUrl, setSearchUrl] = useState('');
+  const kind =
+    searchKind(searchUrl) ??
+    (tables.find((t) => t.id === currentTableId)?.kind === 'companies' ? 'companies' : 'people');
+  const targets = tables.filter((t) => t.kind === TABLE_KIND[kind]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const tableId =
+    targets.find((t) => t.id === picked)?.id ??
+    targets.find((t) => t.id === currentTableId)?.id ??
+    targets[0]?.id ??
+    null;
   const [maxRows, setMaxRows] = useState(100);
   const [quote, setQuote] = useState<LinkedInImportQuote | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -100,17 +111,20 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
             />
           </label>
           <p className="muted">
-            A people search, a Sales Navigator search or a lead list. Company searches are not supported yet.
+            A people search or lead list fills a Contacts table; a company search or account list fills a
+            Companies table. Sales Navigator searches and lists work too.
           </p>
           <label>
             Into
             <select
               value={tableId ?? ''}
-              onChange={(e) => setTableId(Number(e.target.value))}
+              onChange={(e) => setPicked(Number(e.target.value))}
               data-testid="linkedin-import-table"
             >
-              {contacts.length === 0 && <option value="">No Contacts table</option>}
-              {contacts.map((t) => (
+              {targets.length === 0 && (
+                <option value="">No {kind === 'people' ? 'Contacts' : 'Companies'} table</option>
+              )}
+              {targets.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.name}
                 </option>
@@ -136,7 +150,10 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
               <p>
                 Up to {plural(quote.maxRows, 'row')} × {plural(quote.pricePerRow, 'credit')} ={' '}
                 <strong>{plural(quote.maxCredits, 'credit')}</strong> at most, through {quote.provider}. Only
-                new people are charged; someone already in the table costs nothing.
+                new rows are charged;{' '}
+                {quote.kind === 'people'
+                  ? 'someone already in the table costs nothing.'
+                  : 'a company already in the table costs nothing.'}
               </p>
               <p className={short ? 'warning' : 'muted'}>
                 {formatCount(quote.creditsLeft)} credits left
@@ -156,8 +173,17 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
         <ImportRunning job={job} onCancel={() => void cancel()} cancelling={cancelling} />
       )}
       {finished && (
-        <ImportOutcome info={finished} tableName={contacts.find((t) => t.id === tableId)?.name ?? null} />
+        <ImportOutcome info={finished} tableName={tables.find((t) => t.id === tableId)?.name ?? null} />
       )}
     </Modal>
   );
+}
+
+/** The kind of search a pasted URL is, or null while it is not one (the quote says why). */
+function searchKind(url: string): SearchKind | null {
+  try {
+    return parseSearchUrl(url).kind;
+  } catch {
+    return null;
+  }
 }

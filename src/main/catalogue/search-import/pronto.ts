@@ -7,6 +7,7 @@
 import { CallError } from '../../engine/scheduler';
 import { requestJson, requireKey, str } from '../provider-http';
 import type { ProviderAdapter, ProviderCall } from '../providers';
+import type { SearchExportSource, SearchRequest } from './search-export';
 
 export const pronto: ProviderAdapter = {
   id: 'pronto',
@@ -47,14 +48,13 @@ export interface SearchLead {
   companyLinkedinUrl: string | null;
 }
 
-export type SearchState =
-  | { status: 'running'; leads: SearchLead[] }
-  | { status: 'done'; leads: SearchLead[] }
-  | { status: 'failed'; message: string; leads: SearchLead[] };
+type SearchState =
+  | { status: 'running' | 'done'; rows: SearchLead[] }
+  | { status: 'failed'; message: string; rows: SearchLead[] };
 
-export async function startPeopleSearch(
+async function startPeopleSearch(
   call: ProviderCall,
-  request: { searchUrl: string; limit: number; name: string },
+  request: SearchRequest,
   signal: AbortSignal,
 ): Promise<string> {
   const response = await requestJson<{ id?: unknown }>(
@@ -90,7 +90,7 @@ const FAILED: Record<string, string> = {
   ERROR: 'Pronto reported an error while running the search.',
 };
 
-export async function pollPeopleSearch(
+async function pollPeopleSearch(
   call: ProviderCall,
   searchId: string,
   signal: AbortSignal,
@@ -102,7 +102,7 @@ export async function pollPeopleSearch(
     signal,
   );
   if (response.status === 404)
-    return { status: 'failed', message: 'Pronto no longer knows this search.', leads: [] };
+    return { status: 'failed', message: 'Pronto no longer knows this search.', rows: [] };
   const body = response.json;
   if (
     !body ||
@@ -113,13 +113,32 @@ export async function pollPeopleSearch(
       body: response.text.slice(0, 300),
     });
   }
-  const leads = (body.leads ?? []).map(toLead).filter((l): l is SearchLead => l !== null);
+  const rows = (body.leads ?? []).map(toLead).filter((l): l is SearchLead => l !== null);
   const status = str(body.search?.status)?.toUpperCase() ?? 'ONGOING';
-  if (status === 'FINISHED') return { status: 'done', leads };
+  if (status === 'FINISHED') return { status: 'done', rows };
   const failure = FAILED[status];
-  if (failure) return { status: 'failed', message: failure, leads };
-  return { status: 'running', leads };
+  if (failure) return { status: 'failed', message: failure, rows };
+  return { status: 'running', rows };
 }
+
+/** People searches and lead lists, through Pronto. */
+export const prontoPeopleSearch: SearchExportSource<SearchLead> = {
+  adapter: pronto,
+  async *extract(request, ctx) {
+    // Not asked again on a failure: a start that did reach Pronto would run twice.
+    const searchId = await startPeopleSearch(ctx.call(), request, ctx.signal);
+    // Every poll answers every lead found so far: the new ones are past the count seen.
+    let seen = 0;
+    for (;;) {
+      const state = await ctx.request((call) => pollPeopleSearch(call, searchId, ctx.signal));
+      yield { rows: state.rows.slice(seen) };
+      seen = Math.max(seen, state.rows.length);
+      if (state.status === 'failed') throw new CallError('http', state.message, { retryable: false });
+      if (state.status === 'done') return;
+      await ctx.nextPoll();
+    }
+  },
+};
 
 function toLead(entry: {
   lead?: Record<string, unknown> | null;
