@@ -92,7 +92,8 @@ export class JobManager {
   ) {
     try {
       job.info.result = await work(ctx);
-      job.info.status = 'done';
+      // A job that keeps what it did before a Stop (a LinkedIn import) answers its result: stopped all the same.
+      job.info.status = job.controller.signal.aborted ? 'cancelled' : 'done';
     } catch (error) {
       const cancelled =
         job.controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled');

@@ -52,6 +52,9 @@ export function ImportOutcome({ info, tableName }: { info: JobInfo; tableName: s
           {info.error.message}
         </p>
       )}
+      {result && info.status === 'cancelled' && result.inserted > 0 && (
+        <p className="muted">The rows that arrived before the stop were kept.</p>
+      )}
       {result && (
         <dl className="result-counts">
           <div>
