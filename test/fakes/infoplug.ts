@@ -1,8 +1,8 @@
 // A loopback InfoPlug (https://docs.infoplug.io): POST /search-companies {sales_nav_url,
 // limit} answers {message, request_id}; GET /get-company-search-status?request_id= answers
 // {status: processing|completed|failed, request_id, progress, total_results}, advancing
-// one step per poll; GET /get-company-search-results?request_id=&page= serves the
-// companies 25 a page as {status, request_id, page, total_pages, data}. The
+// one step per poll; GET /get-company-search-results?request_id=&page= (or resultsPath)
+// serves the companies 25 a page as {status, request_id, page, total_pages, data}. The
 // X-INFOPLUG-API-KEY header must match, else 401 {message: 'unauthorized', details} as
 // InfoPlug documents; errors follow its {message, parameter?, details} format.
 import http from 'node:http';
@@ -25,6 +25,10 @@ export interface InfoPlugFake {
   statusPolls: number;
   /** pages served, as "request_id:page" */
   pagesServed: string[];
+  /** where the results are served (the current docs do not show it; earlier docs named two others) */
+  resultsPath: string;
+  /** paths asked for that do not exist */
+  missed: string[];
   /** how the search ends once its polls are done */
   finalStatus: 'completed' | 'done' | 'failed';
   /** the next status polls answer these statuses (e.g. 503, 429), one each, before serving normally */
@@ -48,6 +52,8 @@ export async function startInfoPlugFake(opts: {
     started: [],
     statusPolls: 0,
     pagesServed: [],
+    resultsPath: '/get-company-search-results',
+    missed: [],
     finalStatus: 'completed',
     failPolls: [],
     outOfCredits: false,
@@ -115,7 +121,7 @@ export async function startInfoPlugFake(opts: {
           total_results: total,
         });
       }
-      if (req.method === 'GET' && url.pathname === '/get-company-search-results') {
+      if (req.method === 'GET' && url.pathname === fake.resultsPath) {
         const search = requestId ? searches.get(requestId) : undefined;
         if (!search) return send(404, { message: 'not_found', details: 'Search request not found' });
         const page = Number(url.searchParams.get('page') ?? '1');
@@ -129,6 +135,7 @@ export async function startInfoPlugFake(opts: {
           data: all.slice((page - 1) * PAGE, page * PAGE),
         });
       }
+      fake.missed.push(url.pathname);
       send(404, { message: 'not_found', details: 'No such endpoint' });
     });
   });

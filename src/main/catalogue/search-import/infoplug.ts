@@ -7,14 +7,15 @@
 // Written from https://docs.infoplug.io/docs/api-reference/endpoint/search-companies,
 // .../endpoint/get-company-search-status and .../status-codes (errors are
 // {message, parameter?, details}). The results page of the current docs was not
-// available to us: its path follows the current docs' naming (get-company-search-…) and
-// its answer — {status, request_id, page, total_pages?, data: [{company_id, company_name,
+// available to us: its path is tried as the current docs name things
+// (get-company-search-results), then as InfoPlug's earlier docs did (RESULT_PATHS), and its
+// answer — {status, request_id, page, total_pages?, data: [{company_id, company_name,
 // linkedin_url, industry, employee_count, headquarters, description}]} — is the one of
 // InfoPlug's earlier documentation; status "done" (earlier) and "completed" (current) both
 // mean finished.
 import { CallError } from '../../engine/scheduler';
 import type { CompanyProfile } from '../linkedin/types';
-import { num, requestJson, requireKey, str } from '../provider-http';
+import { type JsonResponse, num, requestJson, requireKey, str } from '../provider-http';
 import type { ProviderAdapter, ProviderCall } from '../providers';
 import type { SearchExportSource, SearchRequest } from './search-export';
 
@@ -123,25 +124,45 @@ async function companySearchStatus(
   return { status: 'running', percent: num(body.progress) };
 }
 
-/** One page of a finished search's companies, and whether a next page may hold more. */
+/**
+ * Where the results may be read, in order: the current docs' naming, then the two paths
+ * of InfoPlug's earlier docs (its heading and tutorial, its code samples). The first that
+ * answers is used for every page of the search.
+ */
+const RESULT_PATHS = ['/get-company-search-results', '/get-search-companies-results', '/get-company-results'];
+
+interface ResultsPage {
+  rows: CompanyProfile[];
+  more: boolean;
+  path: string;
+}
+
+/** One page of a finished search's companies, whether a next page may hold more, and the path that served it. */
 async function resultsPage(
   call: ProviderCall,
   requestId: string,
   page: number,
+  knownPath: string | null,
   signal: AbortSignal,
-): Promise<{ rows: CompanyProfile[]; more: boolean }> {
-  const response = await requestJson<ResultsBody>(
-    infoplug,
-    call,
-    { path: '/get-company-search-results', query: { request_id: requestId, page }, headers: headers(call) },
-    signal,
-  );
-  if (response.status === 404) {
-    throw new CallError('invalid_response', 'InfoPlug finished the search but has no results for it.', {
-      status: 404,
-      body: response.text.slice(0, 300),
-      retryable: false,
-    });
+): Promise<ResultsPage> {
+  let response: JsonResponse<ResultsBody> | null = null;
+  let path = '';
+  for (const candidate of knownPath ? [knownPath] : RESULT_PATHS) {
+    path = candidate;
+    response = await requestJson<ResultsBody>(
+      infoplug,
+      call,
+      { path, query: { request_id: requestId, page }, headers: headers(call) },
+      signal,
+    );
+    if (response.status !== 404) break;
+  }
+  if (!response || response.status === 404) {
+    throw new CallError(
+      'invalid_response',
+      `InfoPlug finished the search but served no results for it${details(response?.json ?? null)}.`,
+      { status: 404, body: response?.text.slice(0, 300), retryable: false },
+    );
   }
   const body = response.json;
   if (!body || typeof body !== 'object' || (body.data !== undefined && !Array.isArray(body.data))) {
@@ -154,6 +175,7 @@ async function resultsPage(
   return {
     rows: data.map(toCompany).filter((c): c is CompanyProfile => c !== null),
     more: data.length >= PAGE_SIZE && (pages === null || page < pages),
+    path,
   };
 }
 
@@ -205,8 +227,14 @@ export const infoplugCompanySearch: SearchExportSource<CompanyProfile> = {
       await ctx.nextPoll();
     }
     let read = 0;
+    let path: string | null = null;
     for (let page = 1; ; page++) {
-      const { rows, more } = await ctx.request((call) => resultsPage(call, requestId, page, ctx.signal));
+      const known: string | null = path;
+      const answer: ResultsPage = await ctx.request((call) =>
+        resultsPage(call, requestId, page, known, ctx.signal),
+      );
+      const { rows, more } = answer;
+      path = answer.path;
       read += rows.length;
       yield { rows, percent: 100 };
       if (!more || (total !== null && read >= total)) return;

@@ -293,6 +293,20 @@ describe('Import companies from a Sales Navigator account search', () => {
     expect(t.app.credits.status().remaining).toBe(100);
   });
 
+  it('finds the results where the earlier InfoPlug docs put them, and keeps asking there', async () => {
+    const { companies } = await setup(30);
+    infoplug.resultsPath = '/get-company-results';
+    t.app.providers.setKey('infoplug', 'ip-123');
+    const job = await t.app.jobs.wait(
+      (await t.call('linkedin/import-start', { tableId: companies.id, searchUrl: ACCOUNTS, maxRows: 30 }))
+        .jobId,
+    );
+    expect(job).toMatchObject({ status: 'done', result: { inserted: 30 } });
+    // Page 1 looked in the two other places first; page 2 went straight to the one that answered.
+    expect(infoplug.missed).toEqual(['/get-company-search-results', '/get-search-companies-results']);
+    expect(infoplug.pagesServed.map((p) => p.split(':')[1])).toEqual(['1', '2']);
+  });
+
   it('asks for no more companies than the credits pay for', async () => {
     const { companies } = await setup(10);
     t.app.providers.setKey('infoplug', 'ip-123');
