@@ -307,6 +307,19 @@ describe('Import companies from a Sales Navigator account search', () => {
     expect(infoplug.pagesServed.map((p) => p.split(':')[1])).toEqual(['1', '2']);
   });
 
+  it('tests the connection with a free status lookup', async () => {
+    await setup(1);
+    t.app.providers.setKey('infoplug', 'ip-123');
+    await expect(t.call('providers/test', { providerId: 'infoplug' })).resolves.toMatchObject({
+      message: 'InfoPlug accepted the API key.',
+    });
+    t.app.providers.setKey('infoplug', 'nope');
+    expect((await t.call('providers/test', { providerId: 'infoplug' })).message).toMatch(
+      /InfoPlug refused the API key \(401\)/,
+    );
+    expect(infoplug.started).toHaveLength(0);
+  });
+
   it('asks for no more companies than the credits pay for', async () => {
     const { companies } = await setup(10);
     t.app.providers.setKey('infoplug', 'ip-123');
