@@ -13,32 +13,8 @@ import {
 } from '@shared/model';
 import type { Workbook } from './database';
 import { rowsTable, sqlColumn } from './schema';
+import { COMPANY_COLUMNS, CONTACT_COLUMNS, type ColumnSeed, JOB_COLUMNS } from './table-seeds';
 import { fromStored, toStoredLenient } from './values';
-
-type ColumnSeed = { name: string; type: ColumnType; system?: ColumnInfo['system'] };
-
-const COMPANY_COLUMNS: ColumnSeed[] = [
-  { name: 'Name', type: 'text' },
-  { name: 'Website', type: 'url' },
-  { name: 'LinkedIn URL', type: 'url' },
-];
-const CONTACT_COLUMNS: ColumnSeed[] = [
-  { name: 'First Name', type: 'text' },
-  { name: 'Last Name', type: 'text' },
-  { name: 'Title', type: 'text' },
-  { name: 'Email', type: 'email' },
-  { name: 'Phone', type: 'phone' },
-  { name: 'LinkedIn URL', type: 'url' },
-  { name: 'Company', type: 'number', system: 'company_link' },
-];
-const JOB_COLUMNS: ColumnSeed[] = [
-  { name: 'Title', type: 'text' },
-  { name: 'Location', type: 'text' },
-  { name: 'Posted', type: 'date' },
-  { name: 'URL', type: 'url' },
-  { name: 'Company LinkedIn URL', type: 'url' },
-  { name: 'Company', type: 'number', system: 'company_link' },
-];
 
 /** The kinds of table whose rows link to a company (contact.company_id, job.company_id). */
 export type LinkedTableKind = Extract<TableKind, 'contacts' | 'jobs'>;

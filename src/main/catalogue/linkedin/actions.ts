@@ -14,6 +14,7 @@ import type {
   LinkedRowsSpec,
   RowInput,
 } from '../../engine/actions';
+import { JOB_COLUMNS, plainColumns } from '../../workbook/table-seeds';
 import { normaliseDomain } from '../normalise';
 import type { ProviderCall } from '../providers';
 import { chooseSource, type SourceMethod, sourcesWith } from './sources';
@@ -296,13 +297,7 @@ interface JobsOptions {
 const JOBS_TABLE: LinkedRowsSpec = {
   tableKind: 'jobs',
   tableName: 'Jobs',
-  columns: {
-    Title: 'text',
-    Location: 'text',
-    Posted: 'date',
-    URL: 'url',
-    'Company LinkedIn URL': 'url',
-  },
+  columns: plainColumns(JOB_COLUMNS),
   dedupe: [['URL'], ['Title', 'Location', 'Company LinkedIn URL']],
   chargePer: 'lookup',
 };
