@@ -19,7 +19,13 @@ export type FinderScenario =
   /** a person the provider withholds for compliance, where it documents it (Lusha) */
   | 'restricted'
   /** a lookup that failed inside a 200 answer, where a provider documents it (Lusha) */
-  | 'enrich_failed';
+  | 'enrich_failed'
+  /** a 402 refusal of the request for want of credits, where a provider documents it (BetterContact) */
+  | 'payment_required'
+  /** phones refused with a 402 because the plan lacks them; email alone is answered (BetterContact) */
+  | 'no_phone_plan'
+  /** an address the provider itself verified as undeliverable, where it reports one (BetterContact) */
+  | 'undeliverable';
 
 export const FINDER_FAKE_IDS = [
   'hunter',
@@ -39,6 +45,7 @@ export const FINDER_FAKE_IDS = [
   'kaspr',
   'dropcontact',
   'fullenrich',
+  'bettercontact',
 ] as const;
 
 export const FAKE_EMAIL = 'ada.lovelace@analytical.io';
@@ -73,6 +80,53 @@ const status = (code: number, body: Json): FakeResponse => ({ status: code, body
 /** A Lusha V3 result that carries an error code instead of the contact's data. */
 const lushaFailure = (code: string) => ({
   error: { code, message: `Contact could not be enriched: ${code}` },
+});
+/** 401 bodies where a provider documents its own; the others answer a generic one. */
+const UNAUTHORIZED: Record<string, Json> = {
+  bettercontact: { error: 'Your are not authorized. Please check your api_key.' },
+};
+/**
+ * One lead of a terminated BetterContact enrichment, as its EnrichedContact schema shows:
+ * every key present, null when unknown, and legacy keys that are always null.
+ */
+const betterContactLead = (
+  enriched: boolean,
+  mail: string | null,
+  status: string,
+  mobile: string | null,
+) => ({
+  enriched,
+  contact_id: 128374651,
+  custom_fields: [],
+  contact_first_name: 'Ada',
+  contact_last_name: 'Lovelace',
+  contact_full_name: 'Ada Lovelace',
+  contact_job_title: 'Analyst',
+  contact_linkedin_profile_url: 'https://www.linkedin.com/in/ada-lovelace',
+  contact_email_address: mail,
+  contact_email_address_status: status,
+  contact_email_address_provider: mail ? 'Secret Provider' : null,
+  email_provider: mail ? 'google' : null,
+  contact_phone_number: mobile,
+  contact_phone_number_provider: mobile ? 'Secret Provider' : null,
+  company_name: 'Analytical Engines',
+  company_domain: 'analytical.io',
+  company_logo: null,
+  contact_avatar: null,
+});
+const betterContactDone = (lead: ReturnType<typeof betterContactLead>) => ({
+  id: 'bc-req-1',
+  status: 'terminated',
+  credits_consumed: lead.enriched ? 1 : 0,
+  credits_left: 330,
+  summary: {
+    total: 1,
+    valid: lead.contact_email_address_status === 'deliverable' ? 1 : 0,
+    catch_all: 0,
+    undeliverable: lead.contact_email_address_status === 'undeliverable' ? 1 : 0,
+    not_found: lead.contact_email_address ? 0 : 1,
+  },
+  data: [lead],
 });
 
 function answerFor(
@@ -345,6 +399,27 @@ function answerFor(
         ],
       });
     }
+    case 'bettercontact': {
+      // POST /async (201 with the request id), then GET /async/{id}: 202 "processing" until
+      // 200 "terminated", as in BetterContact's openapi.json and its Request statuses page.
+      if (path === '/account') return ok({ success: true, credits_left: 331, email: 'me@rowsmith.app' });
+      if (path === '/async') return status(201, { success: true, id: 'bc-req-1', message: 'Processing...' });
+      if (path !== '/async/bc-req-1') return status(406, { error: 'Unvalid request_id.' });
+      if (firstReadPending(`bettercontact:${path}`))
+        return status(202, {
+          id: 'bc-req-1',
+          status: 'processing',
+          credits_left: 331,
+          message: 'Enrichment is not terminated yet. Please try later',
+        });
+      return ok(
+        betterContactDone(
+          found
+            ? betterContactLead(true, a.email, 'deliverable', a.phone || null)
+            : betterContactLead(false, null, 'not_found', null),
+        ),
+      );
+    }
     default:
       return status(404, { message: `no such provider: ${provider}` });
   }
@@ -372,7 +447,7 @@ export async function startFinderFake(): Promise<FinderFake> {
     };
     switch (chosen.scenario) {
       case 'unauthorized':
-        return status(401, { message: 'Invalid API key' });
+        return status(401, UNAUTHORIZED[provider] ?? { message: 'Invalid API key' });
       case 'rate_limited':
         return {
           status: 429,
@@ -391,6 +466,9 @@ export async function startFinderFake(): Promise<FinderFake> {
         if (provider === 'findymail') return ok({ error: 'Not enough credits' });
         if (provider === 'fullenrich' && path !== '/contact/enrich/bulk')
           return ok({ id: 'enr-1', name: 'Rowsmith', status: 'CREDITS_INSUFFICIENT', datas: [] });
+        // BetterContact accepts the request, then pauses it when the balance hits zero.
+        if (provider === 'bettercontact' && path.startsWith('/async/'))
+          return ok({ id: 'bc-req-1', status: 'on_hold', credits_consumed: 0, credits_left: 0 });
         return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
       case 'restricted':
       case 'enrich_failed':
@@ -403,6 +481,28 @@ export async function startFinderFake(): Promise<FinderFake> {
           });
         }
         return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
+      case 'payment_required':
+        if (provider === 'bettercontact' && path === '/async')
+          return status(402, { success: false, message: 'You ran out of credits' });
+        return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
+      case 'no_phone_plan':
+        if (
+          provider === 'bettercontact' &&
+          path === '/async' &&
+          JSON.parse(req.body || '{}').enrich_phone_number
+        )
+          return status(402, {
+            success: false,
+            message: "You don't have access to phone number enrichment feature. Please upgrade your plan.",
+          });
+        return answerFor(provider, path, true, { ...chosen.answer, phone: '' }, request, firstReadPending);
+      case 'undeliverable': {
+        const better = provider === 'bettercontact';
+        const answer = answerFor(provider, path, better, chosen.answer, request, firstReadPending);
+        if (!better || path !== '/async/bc-req-1' || answer.status !== 200) return answer;
+        const { email, phone } = chosen.answer;
+        return ok(betterContactDone(betterContactLead(true, email, 'undeliverable', phone)));
+      }
       default:
         return answerFor(provider, path, chosen.scenario === 'hit', chosen.answer, request, firstReadPending);
     }
