@@ -38,8 +38,8 @@ async function failure(promise: Promise<unknown>): Promise<CallError> {
   return error as CallError;
 }
 
-it('covers at least 17 providers, each with its docs and the real base URL', () => {
-  expect(FINDER_ADAPTERS.length).toBeGreaterThanOrEqual(17);
+it('covers at least 18 providers, each with its docs and the real base URL', () => {
+  expect(FINDER_ADAPTERS.length).toBeGreaterThanOrEqual(18);
   expect(new Set(FINDER_ADAPTERS.map((a) => a.id)).size).toBe(FINDER_ADAPTERS.length);
   for (const a of FINDER_ADAPTERS) {
     expect(a.docsUrl).toMatch(/^https:\/\//);
@@ -49,7 +49,7 @@ it('covers at least 17 providers, each with its docs and the real base URL', () 
   }
   expect(
     FINDER_ADAPTERS.filter((a) => a.capabilities.includes('person.phone')).length,
-  ).toBeGreaterThanOrEqual(8);
+  ).toBeGreaterThanOrEqual(9);
 });
 
 describe.each(FINDER_ADAPTERS.map((a) => [a.id, a] as const))('%s', (id, adapter) => {
@@ -262,6 +262,68 @@ describe('documented details', () => {
       expect(error.retryable).toBe(false);
       expect(error.message).toMatch(id === 'findymail' ? /Not enough credits/ : /CREDITS_INSUFFICIENT/);
     }
+  });
+
+  it('BetterContact submits one lead, polls the request until terminated and takes its verdict', async () => {
+    const bc = FINDER_ADAPTERS.find((a) => a.id === 'bettercontact') as FinderAdapter;
+    fake.set('bettercontact', 'hit');
+    expect(await bc.find(ada, callFor(bc), signal)).toMatchObject({
+      email: FAKE_EMAIL,
+      phone: FAKE_PHONE,
+      confidence: 95,
+      providerStatus: 'deliverable',
+    });
+    const calls = fake.calls('bettercontact');
+    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /async',
+      'GET /async/bc-req-1',
+      'GET /async/bc-req-1',
+    ]);
+    expect(calls.every((r) => r.headers['x-api-key'] === 'key-bettercontact')).toBe(true);
+    expect(JSON.parse(calls[0]?.body ?? '{}')).toEqual({
+      data: [
+        {
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          company: 'Analytical Engines',
+          company_domain: 'analytical.io',
+          linkedin_url: 'https://www.linkedin.com/in/ada-lovelace',
+        },
+      ],
+      enrich_email_address: true,
+      enrich_phone_number: true,
+    });
+  });
+
+  it('BetterContact never takes an address it verified as undeliverable, but keeps the phone', async () => {
+    const bc = FINDER_ADAPTERS.find((a) => a.id === 'bettercontact') as FinderAdapter;
+    fake.set('bettercontact', 'undeliverable');
+    const found = await bc.find(ada, callFor(bc), signal);
+    expect(found?.email).toBeUndefined();
+    expect(found?.phone).toBe(FAKE_PHONE);
+  });
+
+  it('BetterContact without the phone add-on asks again for the email alone', async () => {
+    const bc = FINDER_ADAPTERS.find((a) => a.id === 'bettercontact') as FinderAdapter;
+    fake.set('bettercontact', 'no_phone_plan');
+    const found = await bc.find(ada, callFor(bc), signal);
+    expect(found).toMatchObject({ email: FAKE_EMAIL, providerStatus: 'deliverable' });
+    expect(found?.phone).toBeUndefined();
+    const submits = fake.calls('bettercontact').filter((r) => r.path === '/async');
+    expect(submits.map((r) => JSON.parse(r.body).enrich_phone_number)).toEqual([true, false]);
+  });
+
+  it('BetterContact: no credits, refused or paused mid-flight, is a final error, never a free "not found"', async () => {
+    const bc = FINDER_ADAPTERS.find((a) => a.id === 'bettercontact') as FinderAdapter;
+    fake.set('bettercontact', 'payment_required');
+    const refused = await failure(bc.find(ada, callFor(bc), signal));
+    expect([refused.status, refused.retryable]).toEqual([402, false]);
+    expect(refused.message).toMatch(/You ran out of credits/);
+    expect(fake.calls('bettercontact')).toHaveLength(1);
+    fake.set('bettercontact', 'out_of_credits');
+    const paused = await failure(bc.find(ada, callFor(bc), signal));
+    expect([paused.status, paused.retryable]).toEqual([402, false]);
+    expect(paused.message).toMatch(/paused/);
   });
 
   it('Tomba asks for KEY:SECRET before calling', async () => {

@@ -4,6 +4,7 @@
 import type { FinderAdapter } from '../types';
 import { anymailfinder } from './anymailfinder';
 import { apollo } from './apollo';
+import { bettercontact } from './bettercontact';
 import { contactout } from './contactout';
 import { dropcontact } from './dropcontact';
 import { findymail } from './findymail';
@@ -38,4 +39,5 @@ export const FINDER_ADAPTERS: FinderAdapter[] = [
   kaspr,
   dropcontact,
   fullenrich,
+  bettercontact,
 ];
