@@ -1,7 +1,8 @@
 // A loopback Pronto (https://docs.prontohq.com): POST /api/v2/leads starts a search of a
 // LinkedIn search URL and answers 202 {id, status: 'processing'}; GET /api/v2/searches/{id}
 // answers {search: {id, name, created_at, status}, leads: [{lead, company}]}, giving the
-// scripted leads a page per poll until the search is FINISHED. The X-API-KEY header must
+// scripted leads a page per poll until the search is FINISHED; DELETE /api/v2/searches/{id}
+// ends a search ({message: 'Search deleted successfully'}). The X-API-KEY header must
 // match, else 401 as Pronto does.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ export interface ProntoFake {
   /** bodies of POST /leads, parsed */
   started: Record<string, unknown>[];
   polls: number;
+  /** ids of searches ended with DELETE /searches/{id} */
+  deleted: string[];
   /** the status the search ends with once every page is out */
   finalStatus: string;
   close(): Promise<void>;
@@ -30,7 +33,14 @@ export async function startProntoFake(opts: {
   perPoll: number;
 }): Promise<ProntoFake> {
   const searches = new Map<string, { served: number; limit: number }>();
-  const fake: ProntoFake = { url: '', started: [], polls: 0, finalStatus: 'FINISHED', close: async () => {} };
+  const fake: ProntoFake = {
+    url: '',
+    started: [],
+    polls: 0,
+    deleted: [],
+    finalStatus: 'FINISHED',
+    close: async () => {},
+  };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -51,6 +61,12 @@ export async function startProntoFake(opts: {
         return send(202, { id, status: 'processing' });
       }
       const match = /^\/api\/v2\/searches\/([^/?]+)$/.exec(req.url ?? '');
+      if (req.method === 'DELETE' && match) {
+        const id = decodeURIComponent(match[1] as string);
+        if (!searches.delete(id)) return send(404, { error: 'Search not found' });
+        fake.deleted.push(id);
+        return send(200, { message: 'Search deleted successfully' });
+      }
       if (req.method === 'GET' && match) {
         const search = searches.get(decodeURIComponent(match[1] as string));
         if (!search) return send(404, { error: 'Search not found' });

@@ -1,9 +1,11 @@
 // Pronto (prontohq.com): extracts the people of a LinkedIn search URL — classic people
 // search or Sales Navigator searches and lead lists — without the user's own LinkedIn
 // session. A search is asynchronous: POST /leads starts it and answers an id; GET
-// /searches/{id} tells its status and the leads found so far. Written from
-// https://docs.prontohq.com/api-reference/endpoints/extract/leads and
-// https://docs.prontohq.com/api-reference/endpoints/searches/show.
+// /searches/{id} tells its status and the leads found so far; DELETE /searches/{id} ends
+// it (used on Stop). Written from
+// https://docs.prontohq.com/api-reference/endpoints/extract/leads,
+// https://docs.prontohq.com/api-reference/endpoints/searches/show and
+// https://docs.prontohq.com/api-reference/endpoints/searches/destroy.
 import { CallError } from '../../engine/scheduler';
 import { requestJson, requireKey, str } from '../provider-http';
 import type { ProviderAdapter, ProviderCall } from '../providers';
@@ -121,6 +123,25 @@ async function pollPeopleSearch(
   return { status: 'running', rows };
 }
 
+/** Best effort, after a Stop: DELETE /searches/{id} ends the search and its tasks on Pronto's side. */
+async function deleteSearch(call: ProviderCall, searchId: string): Promise<void> {
+  try {
+    await requestJson(
+      pronto,
+      call,
+      {
+        method: 'DELETE',
+        path: `/searches/${encodeURIComponent(searchId)}`,
+        headers: headers(call),
+        accept: [401, 422],
+      },
+      AbortSignal.timeout(10_000),
+    );
+  } catch {
+    // The import has stopped either way; the search is then left to end on its own.
+  }
+}
+
 /** People searches and lead lists, through Pronto. */
 export const prontoPeopleSearch: SearchExportSource<SearchLead> = {
   adapter: pronto,
@@ -129,13 +150,20 @@ export const prontoPeopleSearch: SearchExportSource<SearchLead> = {
     const searchId = await startPeopleSearch(ctx.call(), request, ctx.signal);
     // Every poll answers every lead found so far: the new ones are past the count seen.
     let seen = 0;
-    for (;;) {
-      const state = await ctx.request((call) => pollPeopleSearch(call, searchId, ctx.signal));
-      yield { rows: state.rows.slice(seen) };
-      seen = Math.max(seen, state.rows.length);
-      if (state.status === 'failed') throw new CallError('http', state.message, { retryable: false });
-      if (state.status === 'done') return;
-      await ctx.nextPoll();
+    let ended = false;
+    try {
+      for (;;) {
+        const state = await ctx.request((call) => pollPeopleSearch(call, searchId, ctx.signal));
+        ended = state.status !== 'running';
+        yield { rows: state.rows.slice(seen) };
+        seen = Math.max(seen, state.rows.length);
+        if (state.status === 'failed') throw new CallError('http', state.message, { retryable: false });
+        if (state.status === 'done') return;
+        await ctx.nextPoll();
+      }
+    } finally {
+      // Stop stops Pronto too: a search left running would go on extracting (and spending) there.
+      if (!ended && ctx.signal.aborted) await deleteSearch(ctx.call(), searchId);
     }
   },
 };

@@ -174,6 +174,28 @@ describe('Import from LinkedIn', () => {
     expect(JSON.stringify(job)).not.toContain('wrong');
   });
 
+  it('on Stop keeps the people that arrived, charged, and ends the search on Pronto too', async () => {
+    const { contacts } = await setup(people(1000), 1);
+    t.app.providers.setKey('pronto', 'pk-123');
+    const { jobId } = await t.call('linkedin/import-start', {
+      tableId: contacts.id,
+      searchUrl: SEARCH,
+      maxRows: 1000,
+    });
+    await expect.poll(() => pronto.polls).toBeGreaterThan(3);
+    await t.call('jobs/cancel', { jobId });
+    const job = await t.app.jobs.wait(jobId);
+    expect(job.status).toBe('cancelled');
+    const inserted = (job.result as { inserted: number }).inserted;
+    expect(inserted).toBeGreaterThan(0);
+    expect((await t.call('rows/count', { view: { tableId: contacts.id } })).rowCount).toBe(inserted);
+    expect(100 - t.app.credits.status().remaining).toBe(inserted);
+    await expect.poll(() => pronto.deleted).toEqual([expect.any(String)]);
+    const polls = pronto.polls;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pronto.polls).toBe(polls);
+  });
+
   it('reports a search Pronto could not finish, keeping the rows that arrived', async () => {
     const { contacts } = await setup(people(4), 2);
     pronto.finalStatus = 'RATE_LIMITED';
