@@ -113,13 +113,20 @@ export function needLinkedin(p: PersonQuery): string | null {
   return p.linkedinUrl ? null : 'needs a LinkedIn URL';
 }
 
-/** Waits between reads of an asynchronous search: short at first, then longer. */
-const POLL_DELAYS_MS = [0, 400, 800, 1500, 2500, 4000, 6000, 8000, 10_000];
+/**
+ * Waits between reads of an asynchronous search: short at first, then every 10 s, about
+ * 90 s in all. Long enough for the usual search (BetterContact's own example waits up to
+ * minutes), short enough that the six asynchronous providers of a waterfall that finds
+ * nothing stay inside its 10-minute limit.
+ */
+const POLL_DELAYS_MS = [0, 400, 800, 1500, 2500, 4000, 6000, 8000, ...Array<number>(7).fill(10_000)];
+const POLL_WINDOW_S = Math.round(POLL_DELAYS_MS.reduce((a, b) => a + b, 0) / 1000);
 
 /**
  * Reads a pending result until `read` returns something other than undefined, within
- * about 40 s in all (the delays above). Past that the search is still running at the
- * provider: a retryable timeout, so the row is tried again later and not charged.
+ * the delays above. Past that the search is still running at the provider: a retryable
+ * timeout, so the row is tried again later and not charged (the provider may then be
+ * asked the same again: the longer window makes that rare).
  */
 export async function poll<T>(
   provider: ProviderInfo,
@@ -133,7 +140,7 @@ export async function poll<T>(
   }
   throw new CallError(
     'timeout',
-    `${provider.name} was still searching after 40 s; the row will be tried again.`,
+    `${provider.name} was still searching after ${POLL_WINDOW_S} s; the row will be tried again.`,
   );
 }
 
