@@ -3,9 +3,17 @@
 // charged), and ends at once on Stop.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { poll } from '../../../../src/main/catalogue/finder/providers/common';
+import type { ProviderInfo } from '../../../../src/main/catalogue/providers';
 import { CallError } from '../../../../src/main/engine/scheduler';
 
-const provider = { id: 'slow', name: 'Slow provider' };
+const provider: ProviderInfo = {
+  id: 'slow',
+  name: 'Slow provider',
+  docsUrl: 'https://slow.example/docs',
+  baseUrl: 'https://slow.example',
+  capabilities: ['person.email'],
+  needsKey: true,
+};
 
 describe('poll', () => {
   beforeEach(() => vi.useFakeTimers());
