@@ -60,6 +60,16 @@ function startChild(
   return { child, exited, running };
 }
 
+/** Rows the run has committed as finished, read beside the running process (WAL). */
+function progress(workbook: string): number {
+  const probe = new Database(workbook, { readonly: true, timeout: 5_000 });
+  try {
+    return (probe.prepare('SELECT done + not_found FROM runs').pluck().get() as number | undefined) ?? 0;
+  } finally {
+    probe.close();
+  }
+}
+
 it('survives kill -9 at random moments without running or charging a row twice', async () => {
   const fake = await startHttpFake({
     latencyMs: 1,
@@ -110,15 +120,19 @@ it('survives kill -9 at random moments without running or charging a row twice',
     await running;
     mode = 'resume';
     if (kills < KILLS) {
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 300));
+      // Kill only after this process has committed some rows of its own (a loaded machine
+      // can take longer than any fixed delay to get there), then at a random moment.
+      const before = progressAtKills.at(-1) ?? 0;
+      while (child.exitCode === null && progress(workbook) <= before) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 200));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         kills++;
       }
       await exited;
-      const probe = new Database(workbook, { readonly: true });
-      progressAtKills.push(probe.prepare('SELECT done + not_found FROM runs').pluck().get() as number);
-      probe.close();
+      progressAtKills.push(progress(workbook));
       continue;
     }
     expect(await exited).toBe(0);
