@@ -33,16 +33,28 @@ describe('rowsmith actions', () => {
     const listed = JSON.parse(stdout) as {
       id: string;
       name: string;
+      runsAs: 'column' | 'import';
       price: { credits: number; unit: string };
       tables: string[] | null;
       providers: { id: string; name: string; needsKey: boolean }[];
       options: { key: string; type: string; default: unknown }[];
     }[];
     const actions = listActions();
-    expect(listed.map((a) => a.id)).toEqual(actions.map((a) => a.id));
+    // Every column action, then the LinkedIn import, which fills a table instead.
+    expect(listed.map((a) => a.id)).toEqual([...actions.map((a) => a.id), 'linkedin.import']);
+    expect(listed.at(-1)).toMatchObject({
+      runsAs: 'import',
+      price: { credits: 1, unit: 'row imported' },
+      tables: ['contacts', 'companies'],
+      providers: [
+        { id: 'pronto', name: 'Pronto', needsKey: true },
+        { id: 'infoplug', name: 'InfoPlug', needsKey: true },
+      ],
+      options: [],
+    });
 
     const prices = DEFAULT_PRICE_LIST as Record<string, { credits: number; unit: string }>;
-    for (const a of listed) {
+    for (const a of listed.filter((x) => x.runsAs === 'column')) {
       const info = actions.find((x) => x.id === a.id);
       expect(a.name).toBe(info?.name);
       expect(a.price).toEqual(prices[a.id] ?? { credits: info?.price, unit: 'result' });

@@ -95,6 +95,16 @@ const TARGETS: Record<SearchKind, ImportTarget<SearchLead> | ImportTarget<Compan
   companies: COMPANIES,
 };
 
+/** The import as `rowsmith actions` lists it: not a column but a way to fill a table, charged per row. */
+export const LINKEDIN_IMPORT_INFO = {
+  id: LINKEDIN_IMPORT_ACTION,
+  name: 'Import from LinkedIn',
+  description:
+    'Fills a table from a LinkedIn search URL (toolbar: From LinkedIn): a people search, Sales Navigator search or lead list becomes Contacts rows, a Sales Navigator account search Companies rows. Quoted first; only new rows are charged.',
+  tables: [PEOPLE.tableKind, COMPANIES.tableKind],
+  providers: [PEOPLE.source.adapter.id, COMPANIES.source.adapter.id],
+};
+
 const SEQ_KEY = 'linkedin_import.seq';
 
 export interface ImportDeps {
