@@ -2,7 +2,8 @@
 // paste a Sales Navigator search, see the quote (rows × price, credits left), import,
 // watch it finish, and find the people as Contacts rows (or the companies of an account
 // search as Companies rows), charged one credit each. A classic company search, which
-// InfoPlug cannot read, is refused in the dialog with the reason, before anything is spent.
+// InfoPlug cannot read, is refused in the dialog with the reason, before anything is spent;
+// Stop mid-import keeps (and has charged) the people that arrived and ends Pronto's search.
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretStore } from '../../src/main/secrets/secret-store';
@@ -128,4 +129,46 @@ describe('Import from LinkedIn', () => {
     expect(names.sort()).toEqual(['Company 0', 'Company 1', 'Company 2']);
     await expect.poll(() => page.getByTestId('credit-meter').textContent()).toMatch(/^9,993 \//);
   });
+
+  it('Stop keeps the people that arrived, says so, and ends the search on Pronto', async () => {
+    const { page } = app;
+    pronto.leads = Array.from({ length: 40 }, (_, i) => ({
+      first_name: `Later${i}`,
+      last_name: 'Person',
+      title: 'CTO',
+      linkedin_profile_url: `https://www.linkedin.com/in/later-${i}/`,
+    }));
+    pronto.perPoll = 1;
+    await openTable(page, 'Contacts');
+    const before = await creditsLeft(page);
+    await page.getByTestId('toolbar-import-linkedin').click();
+    const dialog = page.getByTestId('linkedin-import-dialog');
+    await dialog
+      .getByTestId('linkedin-import-url')
+      .fill('https://www.linkedin.com/sales/search/people?query=(keywords:later)');
+    await dialog.getByTestId('linkedin-import-max').fill('40');
+    await expect.poll(() => dialog.getByTestId('linkedin-import-quote').textContent()).toMatch(/40 credits/);
+    await dialog.getByTestId('linkedin-import-start').click();
+    // The first person arrives, then Stop.
+    await expectRowCount(page, 5);
+    await dialog.getByTestId('import-cancel').click();
+    const result = dialog.getByTestId('import-result');
+    await expect.poll(() => result.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await result.textContent()).toMatch(/The rows that arrived before the stop were kept/);
+    const kept = Number(await result.getByTestId('import-inserted').textContent());
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(40);
+    await expect.poll(() => pronto.deleted.length).toBe(1);
+    await dialog.getByTestId('linkedin-import-close').click();
+    await expectRowCount(page, 4 + kept);
+    await expect.poll(() => creditsLeft(page)).toBe(before - kept);
+  });
 });
+
+/** The credits left, as the status bar's meter shows them ("9,993 / …"). */
+async function creditsLeft(page: E2eApp['page']): Promise<number> {
+  const text = (await page.getByTestId('credit-meter').textContent()) ?? '';
+  const match = /^([\d,]+) \//.exec(text);
+  if (!match) throw new Error(`credit meter reads “${text}”`);
+  return Number((match[1] as string).replace(/,/g, ''));
+}

@@ -20,6 +20,9 @@ export interface ProntoFake {
   /** bodies of POST /leads, parsed */
   started: Record<string, unknown>[];
   polls: number;
+  /** what a search finds, and how many more each poll gives (changeable between searches) */
+  leads: FakeLead[];
+  perPoll: number;
   /** ids of searches ended with DELETE /searches/{id} */
   deleted: string[];
   /** the status the search ends with once every page is out */
@@ -37,6 +40,8 @@ export async function startProntoFake(opts: {
     url: '',
     started: [],
     polls: 0,
+    leads: opts.leads,
+    perPoll: opts.perPoll,
     deleted: [],
     finalStatus: 'FINISHED',
     close: async () => {},
@@ -57,7 +62,7 @@ export async function startProntoFake(opts: {
           return send(422, { error: 'search_url and name are required' });
         fake.started.push(parsed);
         const id = `3c90c3cc-0d44-4b50-8888-${String(fake.started.length).padStart(12, '0')}`;
-        searches.set(id, { served: 0, limit: Number(parsed.limit ?? opts.leads.length) });
+        searches.set(id, { served: 0, limit: Number(parsed.limit ?? fake.leads.length) });
         return send(202, { id, status: 'processing' });
       }
       const match = /^\/api\/v2\/searches\/([^/?]+)$/.exec(req.url ?? '');
@@ -71,12 +76,12 @@ export async function startProntoFake(opts: {
         const search = searches.get(decodeURIComponent(match[1] as string));
         if (!search) return send(404, { error: 'Search not found' });
         fake.polls++;
-        const available = Math.min(search.limit, opts.leads.length);
-        search.served = Math.min(available, search.served + opts.perPoll);
+        const available = Math.min(search.limit, fake.leads.length);
+        search.served = Math.min(available, search.served + fake.perPoll);
         const status = search.served >= available ? fake.finalStatus : 'ONGOING';
         return send(200, {
           search: { id: match[1], name: 'import', created_at: '2026-12-02T08:00:00Z', status },
-          leads: opts.leads.slice(0, search.served).map((l) => ({
+          leads: fake.leads.slice(0, search.served).map((l) => ({
             lead: {
               first_name: l.first_name,
               last_name: l.last_name,
