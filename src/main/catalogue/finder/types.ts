@@ -29,8 +29,23 @@ export interface FinderHit {
 export interface FinderAdapter extends ProviderAdapter {
   /** Why this row cannot be asked (missing inputs), or null when it can. */
   needs(person: PersonQuery): string | null;
-  /** The provider's answer: a hit, or null for "not found". Failures throw CallError. */
-  find(person: PersonQuery, call: ProviderCall, signal: AbortSignal): Promise<FinderHit | null>;
+  /**
+   * The provider's answer: a hit, or null for "not found". Failures throw CallError.
+   * `wanted` says what the row still lacks (omitted: both): a provider that charges for
+   * phones (or emails) separately is asked only for what is wanted.
+   */
+  find(
+    person: PersonQuery,
+    call: ProviderCall,
+    signal: AbortSignal,
+    wanted?: Wanted,
+  ): Promise<FinderHit | null>;
+}
+
+/** What a waterfall step still looks for; at least one is true. */
+export interface Wanted {
+  email: boolean;
+  phone: boolean;
 }
 
 /** The email verifier the waterfall and the pattern finder check addresses with. */

@@ -117,7 +117,10 @@ export async function runWaterfall(
     }
     let found: FinderHit | null;
     try {
-      found = await adapter.find(person, call, signal);
+      found = await adapter.find(person, call, signal, {
+        email: out.email === null,
+        phone: opts.want === 'phoneEmail' && out.phone === null,
+      });
     } catch (error) {
       if (!(error instanceof CallError) || error.kind === 'cancelled' || signal.aborted) throw error;
       failures.push(error);

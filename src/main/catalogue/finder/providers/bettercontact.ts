@@ -9,8 +9,8 @@
 import { CallError } from '../../../engine/scheduler';
 import { type JsonResponse, num, requestJson, requireKey, str } from '../../provider-http';
 import type { ProviderCall } from '../../providers';
-import type { FinderAdapter, PersonQuery } from '../types';
-import { email, hit, list, needNameAndCompany, object, phone, poll, shapeError } from './common';
+import type { FinderAdapter, PersonQuery, Wanted } from '../types';
+import { email, hit, list, needNameAndCompany, object, phone, poll, shapeError, WANT_BOTH } from './common';
 
 const RUNNING = new Set(['not_started', 'processing']);
 /** Its verdicts: deliverable, catch_all and catch_all_safe are safe to send to, the rest are not. */
@@ -32,10 +32,10 @@ export const bettercontact: FinderAdapter = {
   needsKey: true,
   keyLabel: 'API key',
   needs: needNameAndCompany,
-  async find(p, call, signal) {
+  async find(p, call, signal, wanted = WANT_BOTH) {
     const headers = { 'X-API-Key': requireKey(this, call) };
-    let started = await submit(p, call, headers, true, signal);
-    if (started.status === 402) {
+    let started = await submit(p, call, headers, wanted, signal);
+    if (started.status === 402 && wanted.phone && wanted.email) {
       const message = refusal(started);
       // A 402 creates no request, so asking again for the email alone charges nothing twice.
       if (!NO_PHONE_PLAN.test(message)) {
@@ -49,7 +49,7 @@ export const bettercontact: FinderAdapter = {
           },
         );
       }
-      started = await submit(p, call, headers, false, signal);
+      started = await submit(p, call, headers, { email: true, phone: false }, signal);
     }
     const id = str(object(this, started.json, started.text).id);
     if (!id) throw shapeError(this, 'no request id', started.text);
@@ -108,7 +108,7 @@ function submit(
   p: PersonQuery,
   call: ProviderCall,
   headers: Record<string, string>,
-  withPhone: boolean,
+  wanted: Wanted,
   signal: AbortSignal,
 ): Promise<JsonResponse> {
   const lead: Record<string, string> = {};
@@ -123,10 +123,11 @@ function submit(
     {
       method: 'POST',
       path: '/async',
-      body: { data: [lead], enrich_email_address: true, enrich_phone_number: withPhone },
+      // Phones cost BetterContact credits of their own: asked for only when wanted.
+      body: { data: [lead], enrich_email_address: wanted.email, enrich_phone_number: wanted.phone },
       headers,
-      // Only the first ask reads its 402 itself, to tell a missing phone add-on from no credits.
-      accept: withPhone ? [402] : [],
+      // An ask for both reads its 402 itself, to tell a missing phone add-on from no credits.
+      accept: wanted.phone && wanted.email ? [402] : [],
     },
     signal,
   );

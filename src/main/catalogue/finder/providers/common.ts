@@ -4,7 +4,7 @@
 import { CallError } from '../../../engine/scheduler';
 import { str } from '../../provider-http';
 import type { ProviderInfo } from '../../providers';
-import type { FinderHit, PersonQuery } from '../types';
+import type { FinderHit, PersonQuery, Wanted } from '../types';
 
 export type Json = Record<string, unknown>;
 
@@ -112,6 +112,9 @@ export function needLinkedinOr(p: PersonQuery, other: (p: PersonQuery) => string
 export function needLinkedin(p: PersonQuery): string | null {
   return p.linkedinUrl ? null : 'needs a LinkedIn URL';
 }
+
+/** A step that still wants both fields (and what an adapter asked without saying assumes). */
+export const WANT_BOTH: Wanted = { email: true, phone: true };
 
 /**
  * Waits between reads of an asynchronous search: short at first, then every 10 s, about

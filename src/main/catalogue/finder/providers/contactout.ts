@@ -3,7 +3,7 @@
 // is known. Token in the "token" header.
 import { requestJson, requireKey } from '../../provider-http';
 import type { FinderAdapter } from '../types';
-import { child, email, hit, list, needLinkedin, object, phone } from './common';
+import { child, email, hit, list, needLinkedin, object, phone, WANT_BOTH } from './common';
 
 export const contactout: FinderAdapter = {
   id: 'contactout',
@@ -14,13 +14,14 @@ export const contactout: FinderAdapter = {
   needsKey: true,
   keyLabel: 'API token',
   needs: needLinkedin,
-  async find(p, call, signal) {
+  async find(p, call, signal, wanted = WANT_BOTH) {
     const res = await requestJson(
       this,
       call,
       {
         path: '/people/linkedin',
-        query: { profile: p.linkedinUrl, include_phone: 'true' },
+        // Phones cost ContactOut credits of their own: asked for only when wanted.
+        query: { profile: p.linkedinUrl, include_phone: wanted.phone ? 'true' : undefined },
         headers: { authorization: 'basic', token: requireKey(this, call) },
       },
       signal,

@@ -16,6 +16,7 @@ import {
   phone,
   poll,
   shapeError,
+  WANT_BOTH,
 } from './common';
 
 const STATUS_CONFIDENCE: Record<string, number> = { DELIVERABLE: 90, HIGH_PROBABILITY: 75, CATCH_ALL: 55 };
@@ -30,9 +31,11 @@ export const fullenrich: FinderAdapter = {
   needsKey: true,
   keyLabel: 'API key',
   needs: (p) => needLinkedinOr(p, needNameAndCompany),
-  async find(p, call, signal) {
+  async find(p, call, signal, wanted = WANT_BOTH) {
     const headers = { Authorization: `Bearer ${requireKey(this, call)}` };
-    const contact: Record<string, unknown> = { enrich_fields: ['contact.emails', 'contact.phones'] };
+    // FullEnrich charges phones apart (and more): they are asked for only when wanted.
+    const fields = [...(wanted.email ? ['contact.emails'] : []), ...(wanted.phone ? ['contact.phones'] : [])];
+    const contact: Record<string, unknown> = { enrich_fields: fields };
     if (p.firstName) contact.firstname = p.firstName;
     if (p.lastName) contact.lastname = p.lastName;
     if (p.domain) contact.domain = p.domain;

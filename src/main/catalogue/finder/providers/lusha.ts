@@ -21,6 +21,7 @@ import {
   needNameAndCompany,
   object,
   phone,
+  WANT_BOTH,
 } from './common';
 
 /** A result error that only says Lusha has nothing to give for this person. */
@@ -35,7 +36,7 @@ export const lusha: FinderAdapter = {
   needsKey: true,
   keyLabel: 'API key',
   needs: (p) => needLinkedinOr(p, needNameAndCompany),
-  async find(p, call, signal) {
+  async find(p, call, signal, wanted = WANT_BOTH) {
     const contact = p.linkedinUrl
       ? { linkedinUrl: p.linkedinUrl }
       : {
@@ -50,7 +51,11 @@ export const lusha: FinderAdapter = {
       {
         method: 'POST',
         path: '/v3/contacts/search-and-enrich',
-        body: { contacts: [contact], reveal: ['emails', 'phones'] },
+        // Each revealed field costs Lusha credits: only what is wanted is revealed.
+        body: {
+          contacts: [contact],
+          reveal: [...(wanted.email ? ['emails'] : []), ...(wanted.phone ? ['phones'] : [])],
+        },
         headers: { api_key: requireKey(this, call) },
       },
       signal,
