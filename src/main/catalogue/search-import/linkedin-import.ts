@@ -17,6 +17,7 @@ import {
   type SearchKind,
 } from '@shared/linkedin-import';
 import type { ColumnInfo, ColumnType, ImportResult, TableInfo } from '@shared/model';
+import type { Statement } from 'better-sqlite3';
 import type { CreditClient, HoldOwner } from '../../credits/credit-client';
 import { CallError } from '../../engine/scheduler';
 import type { JobContext } from '../../jobs/job-manager';
@@ -48,6 +49,8 @@ interface ImportTarget<Row> {
   keyOf(row: Row): string | null;
   /** contacts: the company's LinkedIn URL, to link the row to a Companies row */
   companyOf?(row: Row): string | null;
+  /** companies: contacts already in the workbook without a company are linked to a new row with their company's LinkedIn URL */
+  linksContacts?: boolean;
 }
 
 const PEOPLE: ImportTarget<SearchLead> = {
@@ -88,6 +91,7 @@ const COMPANIES: ImportTarget<CompanyProfile> = {
     { name: 'Description', type: 'text', read: (c) => c.description },
   ],
   keyOf: (c) => canonicalLinkedInUrl(c.linkedinUrl),
+  linksContacts: true,
 };
 
 const TARGETS: Record<SearchKind, ImportTarget<SearchLead> | ImportTarget<CompanyProfile>> = {
@@ -251,7 +255,42 @@ export class LinkedInImportService {
       known,
       companies,
       linkColumnId: link?.id ?? null,
+      waiting:
+        target.linksContacts && companiesTable?.id === tableId ? await this.unlinkedContacts() : new Map(),
     };
+  }
+
+  /**
+   * Contacts with a company LinkedIn URL but no company yet, by canonical URL: a company
+   * import links them to the company row it adds. Contacts link to the workbook's first
+   * Companies table only (their link column references it).
+   */
+  private async unlinkedContacts(): Promise<Map<string, WaitingContact[]>> {
+    const { tables, workbook } = this.deps;
+    const waiting = new Map<string, WaitingContact[]>();
+    for (const t of await tables.list()) {
+      if (t.kind !== 'contacts') continue;
+      const link = t.columns.find((c) => c.system === 'company_link');
+      const url = t.columns.find((c) => c.name.toLowerCase() === 'company linkedin url');
+      if (!link || !url) continue;
+      const update = workbook.conn.prepare(
+        `UPDATE ${rowsTable(t.id)} SET ${sqlColumn(link.id)} = ? WHERE id = ? AND ${sqlColumn(link.id)} IS NULL`,
+      );
+      const rows = workbook.conn
+        .prepare(
+          `SELECT id, ${sqlColumn(url.id)} FROM ${rowsTable(t.id)} WHERE ${sqlColumn(link.id)} IS NULL AND ${sqlColumn(url.id)} IS NOT NULL`,
+        )
+        .raw()
+        .iterate() as Iterable<[number, unknown]>;
+      for (const [rowId, value] of rows) {
+        const company = canonicalLinkedInUrl(value);
+        if (!company) continue;
+        const list = waiting.get(company) ?? [];
+        list.push({ tableId: t.id, rowId, update });
+        waiting.set(company, list);
+      }
+    }
+    return waiting;
   }
 
   /** Inserts the new rows of a poll and charges each one, in one transaction. */
@@ -272,6 +311,7 @@ export class LinkedInImportService {
     const insert = conn.prepare(
       `INSERT INTO ${rowsTable(table.info.id)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
     );
+    const linked = new Set<number>();
     conn.transaction(() => {
       const charges = [];
       for (const row of rows) {
@@ -292,7 +332,12 @@ export class LinkedInImportService {
           const company = target.companyOf?.(row) ?? null;
           values.push(company ? (table.companies.get(company) ?? null) : null);
         }
-        insert.run(...values);
+        const added = Number(insert.run(...values).lastInsertRowid);
+        for (const contact of table.waiting.get(url) ?? []) {
+          contact.update.run(added, contact.rowId);
+          linked.add(contact.tableId);
+        }
+        table.waiting.delete(url);
         table.known.add(url);
         result.inserted++;
         charges.push({
@@ -308,6 +353,7 @@ export class LinkedInImportService {
     })();
     // The grid shows the rows as they arrive, not only at the end.
     if (result.inserted > before) this.deps.onRowsChanged(table.info.id);
+    for (const tableId of linked) this.deps.onRowsChanged(tableId);
   }
 }
 
@@ -334,6 +380,14 @@ interface PreparedTable {
   /** canonical company LinkedIn URL -> Companies row id */
   companies: Map<string, number>;
   linkColumnId: number | null;
+  /** a company import: contacts waiting for their company, by its canonical LinkedIn URL */
+  waiting: Map<string, WaitingContact[]>;
+}
+
+interface WaitingContact {
+  tableId: number;
+  rowId: number;
+  update: Statement;
 }
 
 function checkMaxRows(value: number, max: number, provider: string): number {
