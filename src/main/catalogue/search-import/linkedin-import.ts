@@ -162,7 +162,7 @@ export class LinkedInImportService {
     if (!quote.providerReady) {
       throw new AppError(
         'invalid_input',
-        `Add a ${provider} API key in Settings → Providers to import ${target.what} from a search.`,
+        `Add ${/^[aeiou]/i.test(provider) ? 'an' : 'a'} ${provider} API key in Settings → Providers to import ${target.what} from a search.`,
       );
     }
     const { workbook, credits, providers } = this.deps;

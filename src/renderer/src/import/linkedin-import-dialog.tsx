@@ -104,7 +104,7 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
               type="url"
               value={searchUrl}
               onChange={(e) => setSearchUrl(e.target.value)}
-              placeholder="https://www.linkedin.com/sales/search/people?…"
+              placeholder="https://www.linkedin.com/sales/search/people?… or …/sales/search/company?…"
               data-testid="linkedin-import-url"
               // biome-ignore lint/a11y/noAutofocus: the one field the dialog is for
               autoFocus
@@ -161,7 +161,8 @@ export function LinkedInImportDialog({ tables, currentTableId, onClose }: Props)
               </p>
               {!quote.providerReady && (
                 <p className="warning" data-testid="linkedin-import-no-key">
-                  Add a {quote.provider} API key in Settings → Providers to import from LinkedIn.
+                  Add {/^[aeiou]/i.test(quote.provider) ? 'an' : 'a'} {quote.provider} API key in Settings →
+                  Providers to import from LinkedIn.
                 </p>
               )}
             </div>

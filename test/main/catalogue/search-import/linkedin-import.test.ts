@@ -268,6 +268,14 @@ describe('Import companies from a Sales Navigator account search', () => {
       maxCredits: 40,
       providerReady: false,
     });
+    const keyless = await t.app.jobs.wait(
+      (await t.call('linkedin/import-start', { tableId: companies.id, searchUrl: ACCOUNTS, maxRows: 40 }))
+        .jobId,
+    );
+    expect(keyless.error?.message).toBe(
+      'Add an InfoPlug API key in Settings → Providers to import LinkedIn companies from a search.',
+    );
+    expect(infoplug.started).toHaveLength(0);
     t.app.providers.setKey('infoplug', 'ip-123');
     const before = t.app.credits.status().remaining;
     const job = await t.app.jobs.wait(
