@@ -2,6 +2,18 @@
 // /contact/enrich/bulk starts it and returns an enrichment_id, GET
 // /contact/enrich/bulk/{id} answers status IN_PROGRESS until FINISHED. Polled with a
 // bounded wait. The most probable email (with its status) and phone are taken.
+//
+// What the result fields rest on. FullEnrich's Email Verification Status page
+// (https://docs.fullenrich.com/emailstatus) documents `most_probable_email` (the address
+// with the lowest bounce rate, never an INVALID one) and `most_probable_email_status`,
+// and the four statuses DELIVERABLE, HIGH_PROBABILITY, CATCH_ALL and INVALID that the
+// table below grades. The v1 Get Enrichment Result reference (docsUrl's sibling
+// .../api/v1/contact/enrich/bulk/get) confirms the path, but its response schema could
+// not be read: that those fields sit in `datas[].contact`, that `most_probable_phone` is
+// a plain string, and the end statuses other than FINISHED and CREDITS_INSUFFICIENT rest
+// on FullEnrich's own n8n node (which maps its v2 answers back to this v1 shape), not on
+// the reference. The v2 API answers in another shape (`data[].contact_info`), so moving
+// to it means a new adapter, not a new base URL.
 import { CallError } from '../../../engine/scheduler';
 import { num, requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
