@@ -14,17 +14,19 @@ export type FinderScenario =
   | 'rate_limited'
   | 'garbage'
   | 'bad_shape'
-  /** a refusal in a 200 answer, where a provider documents one (Findymail, FullEnrich) */
+  /** a refusal in a 200 answer, where a provider documents one (Findymail) */
   | 'out_of_credits'
   /** a person the provider withholds for compliance, where it documents it (Lusha) */
   | 'restricted'
   /** a lookup that failed inside a 200 answer, where a provider documents it (Lusha) */
   | 'enrich_failed'
-  /** a 402 refusal of the request for want of credits, where a provider documents it (BetterContact) */
+  /** a 402 refusal for want of credits, where a provider documents it (BetterContact, FullEnrich) */
   | 'payment_required'
+  /** a result asked for an id the provider does not know (404), where it documents it (FullEnrich) */
+  | 'unknown_request'
   /** phones refused with a 402 because the plan lacks them; email alone is answered (BetterContact) */
   | 'no_phone_plan'
-  /** an address the provider itself verified as undeliverable, where it reports one (BetterContact) */
+  /** an address the provider itself verified as undeliverable, where it reports one (BetterContact, FullEnrich) */
   | 'undeliverable';
 
 export const FINDER_FAKE_IDS = [
@@ -84,7 +86,47 @@ const lushaFailure = (code: string) => ({
 /** 401 bodies where a provider documents its own; the others answer a generic one. */
 const UNAUTHORIZED: Record<string, Json> = {
   bettercontact: { error: 'Your are not authorized. Please check your api_key.' },
+  fullenrich: { code: 'error.api.key', message: 'Unknown api key' },
 };
+/**
+ * 429 bodies where a provider documents its own. The Retry-After header every 429 here
+ * carries is not in FullEnrich's spec; it stays so the shared rate-limit test holds.
+ */
+const RATE_LIMITED: Record<string, Json> = {
+  fullenrich: { code: 'error.rate.limit', message: 'Too many requests. Try again in 1m' },
+};
+/**
+ * A FullEnrich v2 result (ResponseGetContactBulkEnrich in its OpenAPI file): one record per
+ * contact sent, echoing the input. The shape of a record with nothing found is not
+ * documented: here it has contact_info with empty lists and no most_probable_* fields.
+ */
+const fullEnrichResult = (status: string, contactInfo: Json | undefined, credits: number) => ({
+  id: 'enr-1',
+  name: 'Rowsmith',
+  status,
+  cost: { credits },
+  data: [
+    {
+      input: {
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        company_domain: 'analytical.io',
+        company_name: 'Analytical Engines',
+        professional_network_url: 'https://www.linkedin.com/in/ada-lovelace',
+      },
+      custom: {},
+      ...(contactInfo === undefined ? {} : { contact_info: contactInfo }),
+    },
+  ],
+});
+const fullEnrichFound = (a: Answer, emailStatus: string) => ({
+  most_probable_work_email: { email: a.email, status: emailStatus },
+  most_probable_phone: { number: a.phone, region: 'GB' },
+  work_emails: [{ email: a.email, status: emailStatus }],
+  personal_emails: [],
+  phones: [{ number: a.phone, region: 'GB' }],
+});
+const FULLENRICH_NOTHING = { work_emails: [], personal_emails: [], phones: [] };
 /**
  * One lead of a terminated BetterContact enrichment, as its EnrichedContact schema shows:
  * every key present, null when unknown, and legacy keys that are always null.
@@ -377,27 +419,22 @@ function answerFor(
       });
     }
     case 'fullenrich': {
+      // API v2: POST /contact/enrich/bulk, then GET /contact/enrich/bulk/{id}, which answers
+      // 400 error.enrichment.in_progress while running and 404 for an id it does not know.
       if (path === '/account/credits') return ok({ balance: 500 });
       if (path === '/contact/enrich/bulk') return ok({ enrichment_id: 'enr-1' });
+      if (path !== '/contact/enrich/bulk/enr-1')
+        return status(404, { code: 'error.enrichment.not_found', message: 'Enrichment ID not found' });
       if (firstReadPending(`fullenrich:${path}`))
-        return ok({ id: 'enr-1', name: 'Rowsmith', status: 'IN_PROGRESS', datas: [] });
-      return ok({
-        id: 'enr-1',
-        name: 'Rowsmith',
-        status: 'FINISHED',
-        datas: [
-          {
-            custom: {},
-            contact: found
-              ? {
-                  most_probable_email: a.email,
-                  most_probable_email_status: 'DELIVERABLE',
-                  most_probable_phone: a.phone,
-                }
-              : { most_probable_email: null, most_probable_phone: null },
-          },
-        ],
-      });
+        return status(400, {
+          code: 'error.enrichment.in_progress',
+          message: 'Enrichment not ready, try again in 30 seconds',
+        });
+      return ok(
+        found
+          ? fullEnrichResult('FINISHED', fullEnrichFound(a, 'DELIVERABLE'), 11)
+          : fullEnrichResult('FINISHED', FULLENRICH_NOTHING, 0),
+      );
     }
     case 'bettercontact': {
       // POST /async (201 with the request id), then GET /async/{id}: 202 "processing" until
@@ -452,7 +489,7 @@ export async function startFinderFake(): Promise<FinderFake> {
         return {
           status: 429,
           headers: { 'retry-after': '1' },
-          body: JSON.stringify({ message: 'Too many requests' }),
+          body: JSON.stringify(RATE_LIMITED[provider] ?? { message: 'Too many requests' }),
         };
       case 'garbage':
         return {
@@ -464,8 +501,6 @@ export async function startFinderFake(): Promise<FinderFake> {
         return ok(['not', 'what', 'the', 'docs', 'say']);
       case 'out_of_credits':
         if (provider === 'findymail') return ok({ error: 'Not enough credits' });
-        if (provider === 'fullenrich' && path !== '/contact/enrich/bulk')
-          return ok({ id: 'enr-1', name: 'Rowsmith', status: 'CREDITS_INSUFFICIENT', datas: [] });
         // BetterContact accepts the request, then pauses it when the balance hits zero.
         if (provider === 'bettercontact' && path.startsWith('/async/'))
           return ok({ id: 'bc-req-1', status: 'on_hold', credits_consumed: 0, credits_left: 0 });
@@ -484,6 +519,13 @@ export async function startFinderFake(): Promise<FinderFake> {
       case 'payment_required':
         if (provider === 'bettercontact' && path === '/async')
           return status(402, { success: false, message: 'You ran out of credits' });
+        // FullEnrich's result read answers 402 with the result itself as the body.
+        if (provider === 'fullenrich' && path.startsWith('/contact/enrich/bulk/'))
+          return status(402, fullEnrichResult('CREDITS_INSUFFICIENT', undefined, 0));
+        return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
+      case 'unknown_request':
+        if (provider === 'fullenrich' && path === '/contact/enrich/bulk')
+          return ok({ enrichment_id: 'enr-expired' });
         return answerFor(provider, path, false, chosen.answer, request, firstReadPending);
       case 'no_phone_plan':
         if (
@@ -497,6 +539,8 @@ export async function startFinderFake(): Promise<FinderFake> {
           });
         return answerFor(provider, path, true, { ...chosen.answer, phone: '' }, request, firstReadPending);
       case 'undeliverable': {
+        if (provider === 'fullenrich' && path === '/contact/enrich/bulk/enr-1')
+          return ok(fullEnrichResult('FINISHED', fullEnrichFound(chosen.answer, 'INVALID'), 10));
         const better = provider === 'bettercontact';
         const answer = answerFor(provider, path, better, chosen.answer, request, firstReadPending);
         if (!better || path !== '/async/bc-req-1' || answer.status !== 200) return answer;

@@ -256,14 +256,64 @@ describe('documented details', () => {
     });
   });
 
-  it('Findymail and FullEnrich: a refusal inside a 200 answer is an error, never a free "not found"', async () => {
-    for (const id of ['findymail', 'fullenrich']) {
-      const adapter = FINDER_ADAPTERS.find((a) => a.id === id) as FinderAdapter;
-      fake.set(id, 'out_of_credits');
-      const error = await failure(adapter.find(ada, callFor(adapter), signal));
-      expect(error.retryable).toBe(false);
-      expect(error.message).toMatch(id === 'findymail' ? /Not enough credits/ : /CREDITS_INSUFFICIENT/);
-    }
+  it('Findymail: a refusal inside a 200 answer is an error, never a free "not found"', async () => {
+    const findymail = FINDER_ADAPTERS.find((a) => a.id === 'findymail') as FinderAdapter;
+    fake.set('findymail', 'out_of_credits');
+    const error = await failure(findymail.find(ada, callFor(findymail), signal));
+    expect(error.retryable).toBe(false);
+    expect(error.message).toMatch(/Not enough credits/);
+  });
+
+  it('FullEnrich starts one v2 enrichment, reads past its 400 "in progress" and takes the work email and phone', async () => {
+    const fe = FINDER_ADAPTERS.find((a) => a.id === 'fullenrich') as FinderAdapter;
+    fake.set('fullenrich', 'hit');
+    expect(await fe.find(ada, callFor(fe), signal)).toMatchObject({
+      email: FAKE_EMAIL,
+      phone: FAKE_PHONE,
+      confidence: 90,
+      providerStatus: 'DELIVERABLE',
+    });
+    const calls = fake.calls('fullenrich');
+    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /contact/enrich/bulk',
+      'GET /contact/enrich/bulk/enr-1',
+      'GET /contact/enrich/bulk/enr-1',
+    ]);
+    expect(calls.every((r) => r.headers.authorization === 'Bearer key-fullenrich')).toBe(true);
+    expect(JSON.parse(calls[0]?.body ?? '{}')).toEqual({
+      name: 'Rowsmith',
+      data: [
+        {
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          domain: 'analytical.io',
+          company_name: 'Analytical Engines',
+          linkedin_url: 'https://www.linkedin.com/in/ada-lovelace',
+          enrich_fields: ['contact.work_emails', 'contact.phones'],
+        },
+      ],
+    });
+  });
+
+  it('FullEnrich never takes an address it graded INVALID, but keeps the phone', async () => {
+    const fe = FINDER_ADAPTERS.find((a) => a.id === 'fullenrich') as FinderAdapter;
+    fake.set('fullenrich', 'undeliverable');
+    const found = await fe.find(ada, callFor(fe), signal);
+    expect(found?.email).toBeUndefined();
+    expect(found?.confidence).toBeUndefined();
+    expect(found?.phone).toBe(FAKE_PHONE);
+  });
+
+  it('FullEnrich: a 402 or an enrichment it no longer knows is a final error, never a free "not found"', async () => {
+    const fe = FINDER_ADAPTERS.find((a) => a.id === 'fullenrich') as FinderAdapter;
+    fake.set('fullenrich', 'payment_required');
+    const broke = await failure(fe.find(ada, callFor(fe), signal));
+    expect([broke.status, broke.retryable]).toEqual([402, false]);
+    expect(broke.message).toMatch(/out of credits.*CREDITS_INSUFFICIENT/);
+    fake.set('fullenrich', 'unknown_request');
+    const lost = await failure(fe.find(ada, callFor(fe), signal));
+    expect([lost.status, lost.retryable]).toEqual([404, false]);
+    expect(lost.message).toMatch(/Enrichment ID not found/);
   });
 
   it('BetterContact submits one lead, polls the request until terminated and takes its verdict', async () => {
@@ -348,14 +398,14 @@ const PHONE_ONLY = { email: false, phone: true };
 /** What each adapter sent about phones and emails, read from its first request. */
 const asked: Record<string, (body: Record<string, unknown>, query: URLSearchParams) => unknown> = {
   lusha: (b) => b.reveal,
-  fullenrich: (b) => (b.datas as { enrich_fields: unknown }[])[0]?.enrich_fields,
+  fullenrich: (b) => (b.data as { enrich_fields: unknown }[])[0]?.enrich_fields,
   bettercontact: (b) => [b.enrich_email_address, b.enrich_phone_number],
   contactout: (_b, q) => q.get('include_phone'),
 };
 
 describe.each([
   ['lusha', ['emails'], ['phones'], ['emails', 'phones']],
-  ['fullenrich', ['contact.emails'], ['contact.phones'], ['contact.emails', 'contact.phones']],
+  ['fullenrich', ['contact.work_emails'], ['contact.phones'], ['contact.work_emails', 'contact.phones']],
   ['bettercontact', [true, false], [false, true], [true, true]],
   ['contactout', null, 'true', 'true'],
 ] as const)('%s', (id, emailOnly, phoneOnly, both) => {

@@ -1,26 +1,41 @@
-// FullEnrich contact enrichment is asynchronous (it runs its own waterfall): POST
-// /contact/enrich/bulk starts it and returns an enrichment_id, GET
-// /contact/enrich/bulk/{id} answers status IN_PROGRESS until FINISHED. Polled with a
-// bounded wait. The most probable email (with its status) and phone are taken.
+// FullEnrich contact enrichment (API v2) is asynchronous (it runs its own waterfall):
+// POST /contact/enrich/bulk starts it for one contact and returns an enrichment_id;
+// GET /contact/enrich/bulk/{id} answers 400 `error.enrichment.in_progress` while it
+// runs, then the result. Polled with a bounded wait. The most probable work email (with
+// its status) and the most probable phone are taken; an INVALID address never is.
 //
-// What the result fields rest on. FullEnrich's Email Verification Status page
-// (https://docs.fullenrich.com/emailstatus) documents `most_probable_email` (the address
-// with the lowest bounce rate, never an INVALID one) and `most_probable_email_status`,
-// and the four statuses DELIVERABLE, HIGH_PROBABILITY, CATCH_ALL and INVALID that the
-// table below grades. The v1 Get Enrichment Result reference (docsUrl's sibling
-// .../api/v1/contact/enrich/bulk/get) confirms the path, but its response schema could
-// not be read: that those fields sit in `datas[].contact`, that `most_probable_phone` is
-// a plain string, and the end statuses other than FINISHED and CREDITS_INSUFFICIENT rest
-// on FullEnrich's own n8n node (which maps its v2 answers back to this v1 shape), not on
-// the reference. The v2 API answers in another shape (`data[].contact_info`), so moving
-// to it means a new adapter, not a new base URL.
+// Written from FullEnrich's v2 reference: "Start Bulk Enrichment"
+// (https://docs.fullenrich.com/api/v2/contact/enrich/bulk/post), "Get Enrichment
+// Result" (.../api/v2/contact/enrich/bulk/get) and the OpenAPI file behind them
+// (api/v2/reference/openapi.yml; a verbatim copy is in the GitHub repository
+// api-evangelist/fullenrich, openapi/_original/fullenrich-openapi.yml). What it documents
+// and this relies on: the request `{name, data: [{first_name, last_name, domain,
+// company_name, linkedin_url, enrich_fields}]}` with enrich_fields among
+// contact.work_emails / contact.personal_emails / contact.phones; the result
+// `{id, status, cost, data: [{input, custom, contact_info}]}`, contact_info holding
+// `most_probable_work_email: {email, status}` (status DELIVERABLE, HIGH_PROBABILITY,
+// CATCH_ALL, INVALID or INVALID_DOMAIN) and `most_probable_phone: {number, region}`; the
+// status enum CREATED, IN_PROGRESS, CANCELED, CREDITS_INSUFFICIENT, FINISHED, RATE_LIMIT,
+// UNKNOWN; and the GET's errors as `{code, message}`: 400 in progress, 401, 404
+// `error.enrichment.not_found`, 429 `error.rate.limit`, plus a 402 whose body is the
+// result itself.
+//
+// Not documented, so assumed: what a contact with nothing found looks like (read as a
+// record without contact_info or without the most_probable_* fields: not found); whether
+// a 200 ever carries CREATED / IN_PROGRESS (read as still running, as the enum allows);
+// what RATE_LIMIT, CANCELED and UNKNOWN mean as end states (a refusal, never a free "not
+// found"); whether the data in a 402 was charged (never taken: the 402 is an error);
+// whether a 429 sends Retry-After (honoured when it does). The spec's request-schema
+// example names the profile `professional_network_url`, but its properties and the
+// endpoint example name it `linkedin_url`, which is what is sent.
 import { CallError } from '../../../engine/scheduler';
-import { num, requestJson, requireKey, str } from '../../provider-http';
+import { type JsonResponse, num, requestJson, requireKey, str } from '../../provider-http';
 import type { FinderAdapter } from '../types';
 import {
   child,
   email,
   hit,
+  type Json,
   list,
   needLinkedinOr,
   needNameAndCompany,
@@ -32,13 +47,16 @@ import {
 } from './common';
 
 const STATUS_CONFIDENCE: Record<string, number> = { DELIVERABLE: 90, HIGH_PROBABILITY: 75, CATCH_ALL: 55 };
+/** Verdicts that say the address would bounce: never written into a cell. */
+const UNUSABLE = new Set(['INVALID', 'INVALID_DOMAIN']);
 const RUNNING = new Set(['CREATED', 'IN_PROGRESS']);
+const IN_PROGRESS = 'error.enrichment.in_progress';
 
 export const fullenrich: FinderAdapter = {
   id: 'fullenrich',
   name: 'FullEnrich',
-  docsUrl: 'https://docs.fullenrich.com/api/v1/contact/enrich/bulk/post',
-  baseUrl: 'https://app.fullenrich.com/api/v1',
+  docsUrl: 'https://docs.fullenrich.com/api/v2/contact/enrich/bulk/post',
+  baseUrl: 'https://app.fullenrich.com/api/v2',
   capabilities: ['person.email', 'person.phone'],
   needsKey: true,
   keyLabel: 'API key',
@@ -46,17 +64,21 @@ export const fullenrich: FinderAdapter = {
   async find(p, call, signal, wanted = WANT_BOTH) {
     const headers = { Authorization: `Bearer ${requireKey(this, call)}` };
     // FullEnrich charges phones apart (and more): they are asked for only when wanted.
-    const fields = [...(wanted.email ? ['contact.emails'] : []), ...(wanted.phone ? ['contact.phones'] : [])];
+    // Personal emails (3 credits each) are never asked for: the finder looks for work ones.
+    const fields = [
+      ...(wanted.email ? ['contact.work_emails'] : []),
+      ...(wanted.phone ? ['contact.phones'] : []),
+    ];
     const contact: Record<string, unknown> = { enrich_fields: fields };
-    if (p.firstName) contact.firstname = p.firstName;
-    if (p.lastName) contact.lastname = p.lastName;
+    if (p.firstName) contact.first_name = p.firstName;
+    if (p.lastName) contact.last_name = p.lastName;
     if (p.domain) contact.domain = p.domain;
     if (p.company) contact.company_name = p.company;
     if (p.linkedinUrl) contact.linkedin_url = p.linkedinUrl;
     const started = await requestJson(
       this,
       call,
-      { method: 'POST', path: '/contact/enrich/bulk', body: { name: 'Rowsmith', datas: [contact] }, headers },
+      { method: 'POST', path: '/contact/enrich/bulk', body: { name: 'Rowsmith', data: [contact] }, headers },
       signal,
     );
     const id = str(object(this, started.json, started.text).enrichment_id);
@@ -65,30 +87,48 @@ export const fullenrich: FinderAdapter = {
       const res = await requestJson(
         this,
         call,
-        { path: `/contact/enrich/bulk/${encodeURIComponent(id)}`, headers },
+        { path: `/contact/enrich/bulk/${encodeURIComponent(id)}`, headers, accept: [400, 402] },
         signal,
       );
       const json = object(this, res.json, res.text);
+      if (res.status === 400) {
+        if (str(json.code) === IN_PROGRESS) return undefined;
+        throw refused(res, json, 'answered 400');
+      }
+      // The enrichment it just started is unknown to it: an error, not the person's absence.
+      if (res.status === 404) throw refused(res, json, 'no longer knows the enrichment (404)');
       const status = str(json.status);
+      if (res.status === 402) {
+        throw new CallError(
+          'http',
+          `FullEnrich says the account is out of credits (402, ${status ?? 'no status'}).`,
+          { status: 402, retryable: false, body: res.text.slice(0, 300) },
+        );
+      }
       if (!status) throw shapeError(this, 'no status', res.text);
       return RUNNING.has(status) ? undefined : json;
     });
     // Any other end than FINISHED (CREDITS_INSUFFICIENT, CANCELED, …) is a refusal, not a miss.
     const end = str(result.status);
     if (end !== 'FINISHED') {
-      throw new CallError('http', `FullEnrich ended the enrichment as ${end}.`, { retryable: false });
+      throw new CallError('http', `FullEnrich ended the enrichment as ${end}.`, {
+        status: end === 'CREDITS_INSUFFICIENT' ? 402 : undefined,
+        retryable: false,
+      });
     }
-    const first = list(this, result, 'datas')[0];
+    const first = list(this, result, 'data')[0];
     if (first === undefined) return null;
-    const found = child(this, object(this, first), 'contact');
+    const found = child(this, object(this, first), 'contact_info');
     if (!found) return null;
-    const status = str(found.most_probable_email_status) ?? undefined;
+    const work = child(this, found, 'most_probable_work_email');
+    const status = (work && str(work.status)) ?? undefined;
+    const usable = !(status && UNUSABLE.has(status));
     return hit(
       {
-        email: email(this, found.most_probable_email) ?? undefined,
-        phone: phone(this, found.most_probable_phone) ?? undefined,
-        confidence: status ? STATUS_CONFIDENCE[status] : undefined,
-        providerStatus: status,
+        email: (work && usable ? email(this, work.email) : null) ?? undefined,
+        phone: phone(this, child(this, found, 'most_probable_phone')?.number) ?? undefined,
+        confidence: usable && status ? STATUS_CONFIDENCE[status] : undefined,
+        providerStatus: usable ? status : undefined,
       },
       result,
     );
@@ -106,3 +146,13 @@ export const fullenrich: FinderAdapter = {
       : `FullEnrich accepted the key: ${balance} credits left.`;
   },
 };
+
+/** A `{code, message}` error answer, as a final error that says FullEnrich's own words. */
+function refused(res: JsonResponse, json: Json, what: string): CallError {
+  const said = str(json.message) ?? str(json.code);
+  return new CallError('http', `FullEnrich ${what}${said ? `: ${said}` : ''}.`, {
+    status: res.status,
+    retryable: false,
+    body: res.text.slice(0, 300),
+  });
+}
