@@ -10,7 +10,17 @@ import { CallError } from '../../../engine/scheduler';
 import { type JsonResponse, num, requestJson, requireKey, str } from '../../provider-http';
 import type { ProviderCall } from '../../providers';
 import type { FinderAdapter, PersonQuery, Wanted } from '../types';
-import { email, hit, list, needNameAndCompany, object, phone, poll, shapeError, WANT_BOTH } from './common';
+import {
+  gradedEmail,
+  hit,
+  list,
+  needNameAndCompany,
+  object,
+  phone,
+  poll,
+  shapeError,
+  WANT_BOTH,
+} from './common';
 
 const RUNNING = new Set(['not_started', 'processing']);
 /** Its verdicts: deliverable, catch_all and catch_all_safe are safe to send to, the rest are not. */
@@ -20,6 +30,8 @@ const STATUS_CONFIDENCE: Record<string, number> = {
   catch_all: 55,
   catch_all_not_safe: 30,
 };
+/** Verdicts that mean the address must not be used. */
+const UNUSABLE = new Set(['undeliverable', 'not_found']);
 /** The 402 BetterContact answers when phones are asked for without its phone add-on. */
 const NO_PHONE_PLAN = /phone number enrichment/i;
 
@@ -78,14 +90,11 @@ export const bettercontact: FinderAdapter = {
     if (first === undefined) return null;
     const lead = object(this, first);
     if (lead.enriched !== true) return null;
-    const status = str(lead.contact_email_address_status) ?? undefined;
-    const usable = status !== 'undeliverable' && status !== 'not_found';
+    const grade = str(lead.contact_email_address_status) ?? undefined;
     return hit(
       {
-        email: (usable ? email(this, lead.contact_email_address) : null) ?? undefined,
+        ...gradedEmail(this, lead.contact_email_address, grade, STATUS_CONFIDENCE, UNUSABLE),
         phone: phone(this, lead.contact_phone_number) ?? undefined,
-        confidence: usable && status ? STATUS_CONFIDENCE[status] : undefined,
-        providerStatus: usable ? status : undefined,
       },
       result,
     );

@@ -73,6 +73,25 @@ export function email(provider: ProviderInfo, value: unknown): string | null {
   throw shapeError(provider, 'an email field holds no address');
 }
 
+/**
+ * An address a provider graded: taken unless its grade is one the provider says not to
+ * send to, with the confidence that grade is worth (none for a grade not in the table).
+ */
+export function gradedEmail(
+  provider: ProviderInfo,
+  value: unknown,
+  grade: string | undefined,
+  confidences: Readonly<Record<string, number>>,
+  rejected: ReadonlySet<string>,
+): Pick<FinderHit, 'email' | 'confidence' | 'providerStatus'> {
+  if (grade && rejected.has(grade)) return {};
+  return {
+    email: email(provider, value) ?? undefined,
+    confidence: grade ? confidences[grade] : undefined,
+    providerStatus: grade,
+  };
+}
+
 /** A phone field: absent → null; it must hold at least 6 digits. */
 export function phone(provider: ProviderInfo, value: unknown): string | null {
   const text = str(value);

@@ -33,7 +33,7 @@ import { type JsonResponse, num, requestJson, requireKey, str } from '../../prov
 import type { FinderAdapter } from '../types';
 import {
   child,
-  email,
+  gradedEmail,
   hit,
   type Json,
   list,
@@ -121,14 +121,11 @@ export const fullenrich: FinderAdapter = {
     const found = child(this, object(this, first), 'contact_info');
     if (!found) return null;
     const work = child(this, found, 'most_probable_work_email');
-    const status = (work && str(work.status)) ?? undefined;
-    const usable = !(status && UNUSABLE.has(status));
+    const grade = (work && str(work.status)) ?? undefined;
     return hit(
       {
-        email: (work && usable ? email(this, work.email) : null) ?? undefined,
+        ...gradedEmail(this, work?.email, grade, STATUS_CONFIDENCE, UNUSABLE),
         phone: phone(this, child(this, found, 'most_probable_phone')?.number) ?? undefined,
-        confidence: usable && status ? STATUS_CONFIDENCE[status] : undefined,
-        providerStatus: usable ? status : undefined,
       },
       result,
     );
