@@ -52,11 +52,10 @@ describe('Import from LinkedIn', () => {
   it('refuses a company search InfoPlug cannot read, in the dialog, before anything is spent', async () => {
     const { page } = app;
     await openTable(page, 'Contacts');
-    await page.getByTestId('toolbar-import-linkedin').click();
-    const dialog = page.getByTestId('linkedin-import-dialog');
-    await dialog
-      .getByTestId('linkedin-import-url')
-      .fill('https://www.linkedin.com/search/results/companies/?keywords=robots');
+    const dialog = await openImport(
+      page,
+      'https://www.linkedin.com/search/results/companies/?keywords=robots',
+    );
     // A company search goes into the Companies table.
     await expect
       .poll(() => dialog.getByTestId('linkedin-import-table').locator('option:checked').textContent())
@@ -74,10 +73,7 @@ describe('Import from LinkedIn', () => {
   it('quotes, imports to the end and adds the people as Contacts rows, one credit each', async () => {
     const { page } = app;
     await openTable(page, 'Contacts');
-    await page.getByTestId('toolbar-import-linkedin').click();
-    const dialog = page.getByTestId('linkedin-import-dialog');
-    await dialog.getByTestId('linkedin-import-url').fill(SEARCH);
-    await dialog.getByTestId('linkedin-import-max').fill('10');
+    const dialog = await openImport(page, SEARCH, 10);
     await expect
       .poll(() => dialog.getByTestId('linkedin-import-quote').textContent())
       .toMatch(/Up to 10 rows × 1 credit = 10 credits at most, through Pronto/);
@@ -100,12 +96,11 @@ describe('Import from LinkedIn', () => {
   it('imports the companies of a Sales Navigator account search into Companies', async () => {
     const { page } = app;
     await openTable(page, 'Contacts');
-    await page.getByTestId('toolbar-import-linkedin').click();
-    const dialog = page.getByTestId('linkedin-import-dialog');
-    await dialog
-      .getByTestId('linkedin-import-url')
-      .fill('https://www.linkedin.com/sales/search/company?query=(keywords:robots)');
-    await dialog.getByTestId('linkedin-import-max').fill('5');
+    const dialog = await openImport(
+      page,
+      'https://www.linkedin.com/sales/search/company?query=(keywords:robots)',
+      5,
+    );
     await expect
       .poll(() => dialog.getByTestId('linkedin-import-quote').textContent())
       .toMatch(
@@ -141,12 +136,11 @@ describe('Import from LinkedIn', () => {
     pronto.perPoll = 1;
     await openTable(page, 'Contacts');
     const before = await creditsLeft(page);
-    await page.getByTestId('toolbar-import-linkedin').click();
-    const dialog = page.getByTestId('linkedin-import-dialog');
-    await dialog
-      .getByTestId('linkedin-import-url')
-      .fill('https://www.linkedin.com/sales/search/people?query=(keywords:later)');
-    await dialog.getByTestId('linkedin-import-max').fill('40');
+    const dialog = await openImport(
+      page,
+      'https://www.linkedin.com/sales/search/people?query=(keywords:later)',
+      40,
+    );
     await expect.poll(() => dialog.getByTestId('linkedin-import-quote').textContent()).toMatch(/40 credits/);
     await dialog.getByTestId('linkedin-import-start').click();
     // The first person arrives, then Stop.
@@ -171,4 +165,13 @@ async function creditsLeft(page: E2eApp['page']): Promise<number> {
   const match = /^([\d,]+) \//.exec(text);
   if (!match) throw new Error(`credit meter reads “${text}”`);
   return Number((match[1] as string).replace(/,/g, ''));
+}
+
+/** Opens Import from LinkedIn from the toolbar and fills the search URL (and the most rows). */
+async function openImport(page: E2eApp['page'], searchUrl: string, maxRows?: number) {
+  await page.getByTestId('toolbar-import-linkedin').click();
+  const dialog = page.getByTestId('linkedin-import-dialog');
+  await dialog.getByTestId('linkedin-import-url').fill(searchUrl);
+  if (maxRows !== undefined) await dialog.getByTestId('linkedin-import-max').fill(String(maxRows));
+  return dialog;
 }

@@ -49,26 +49,18 @@ describe('Import from LinkedIn', () => {
 
   async function setup(leads: FakeLead[], perPoll = 2) {
     pronto = await startProntoFake({ key: 'pk-123', leads, perPoll });
-    t = await startTestApp({ providers: { baseUrls: { pronto: pronto.url } }, linkedinImportPollMs: 5 });
-    t.app.localLedger.setAllowance(100);
-    const tables = await t.call('tables/list', {});
-    const contacts = tables.find((x) => x.kind === 'contacts');
-    const companies = tables.find((x) => x.kind === 'companies');
-    if (!contacts || !companies) throw new Error('a new workbook has Companies and Contacts');
-    return { contacts, companies };
+    const started = await importApp({ pronto: pronto.url });
+    t = started.t;
+    return started;
   }
 
-  async function rows(tableId: number) {
-    const table = await t.call('tables/get', { tableId });
-    const { rows: list } = await t.call('rows/block', { view: { tableId }, start: 0, end: 100 });
-    const col = (name: string) => columnKey(table.columns.find((c) => c.name === name)?.id as number);
-    return list.map((r) => ({
-      first: r.cells[col('First Name')],
-      url: r.cells[col('LinkedIn URL')],
-      company: r.cells[col('Company Name')],
-      link: r.cells[col('Company')],
-    }));
-  }
+  const rows = (tableId: number) =>
+    cellsOf(t, tableId, {
+      first: 'First Name',
+      url: 'LinkedIn URL',
+      company: 'Company Name',
+      link: 'Company',
+    });
 
   it('quotes first, then imports the search as contacts, charging each new row once', async () => {
     const { contacts, companies } = await setup(people(5));
@@ -226,30 +218,19 @@ describe('Import companies from a Sales Navigator account search', () => {
 
   async function setup(count: number, pollsToFinish = 2) {
     infoplug = await startInfoPlugFake({ key: 'ip-123', companies: fakeCompanies(count), pollsToFinish });
-    t = await startTestApp({
-      providers: { baseUrls: { infoplug: infoplug.url } },
-      linkedinImportPollMs: 5,
-    });
-    t.app.localLedger.setAllowance(100);
-    const tables = await t.call('tables/list', {});
-    const companies = tables.find((x) => x.kind === 'companies');
-    const contacts = tables.find((x) => x.kind === 'contacts');
-    if (!contacts || !companies) throw new Error('a new workbook has Companies and Contacts');
-    return { contacts, companies };
+    const started = await importApp({ infoplug: infoplug.url });
+    t = started.t;
+    return started;
   }
 
-  async function companyRows(tableId: number) {
-    const table = await t.call('tables/get', { tableId });
-    const { rows: list } = await t.call('rows/block', { view: { tableId }, start: 0, end: 200 });
-    const col = (name: string) => columnKey(table.columns.find((c) => c.name === name)?.id as number);
-    return list.map((r) => ({
-      name: r.cells[col('Name')],
-      url: r.cells[col('LinkedIn URL')],
-      industry: r.cells[col('Industry')],
-      employees: r.cells[col('Employees')],
-      headquarters: r.cells[col('Headquarters')],
-    }));
-  }
+  const companyRows = (tableId: number) =>
+    cellsOf(t, tableId, {
+      name: 'Name',
+      url: 'LinkedIn URL',
+      industry: 'Industry',
+      employees: 'Employees',
+      headquarters: 'Headquarters',
+    });
 
   it('quotes, then reads every page of the finished search into Companies, charging new rows only', async () => {
     const { companies } = await setup(30);
@@ -470,3 +451,25 @@ describe('Import companies from a Sales Navigator account search', () => {
     expect(t.app.credits.status().remaining).toBe(97);
   });
 });
+
+/** An app whose providers are these loopback fakes, with 100 credits and its Companies and Contacts. */
+async function importApp(baseUrls: Record<string, string>) {
+  const t = await startTestApp({ providers: { baseUrls }, linkedinImportPollMs: 5 });
+  t.app.localLedger.setAllowance(100);
+  const tables = await t.call('tables/list', {});
+  const contacts = tables.find((x) => x.kind === 'contacts');
+  const companies = tables.find((x) => x.kind === 'companies');
+  if (!contacts || !companies) throw new Error('a new workbook has Companies and Contacts');
+  return { t, contacts, companies };
+}
+
+/** The first 200 rows of a table, each as {field: value} for the columns named. */
+async function cellsOf<K extends string>(t: TestApp, tableId: number, columns: Record<K, string>) {
+  const table = await t.call('tables/get', { tableId });
+  const { rows } = await t.call('rows/block', { view: { tableId }, start: 0, end: 200 });
+  const keys = Object.entries(columns).map(([field, name]) => [
+    field,
+    columnKey(table.columns.find((c) => c.name === name)?.id as number),
+  ]);
+  return rows.map((r) => Object.fromEntries(keys.map(([field, key]) => [field, r.cells[key as string]])));
+}
